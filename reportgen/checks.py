@@ -1,0 +1,224 @@
+"""Checking: from what the sheets say to validated actions, with every problem as a finding.
+
+``check`` reads every sheet and reports all problems in one pass; an action that has errors is
+left out of the catalogue (and ``build`` stops before writing anything).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+from .config import Config
+from .findings import CheckResult, Finding, Severity
+from .model import Action, Catalogue, Role
+from .sheets.files import discover, screen
+from .sheets.layout import MAX_CELL_TEXT, TEMPLATE_VERSION, Item, Kind, choices, items
+from .sheets.reader import CellValue, SheetData, read_sheet
+
+_YES = {"x", "ja", "yes", "1", "true"}
+_NO = {"", "nej", "no", "0", "false", "-"}
+
+
+@dataclasses.dataclass
+class CheckOutcome:
+    result: CheckResult
+    catalogue: Catalogue
+
+
+def check(config: Config, paths: list[Path] | None = None,
+          progress: Callable[[str], None] | None = None) -> CheckOutcome:
+    """Read and check every sheet; never raises for anything a user can put in the folder."""
+    files, findings = discover(config, paths)
+    result = CheckResult(findings=findings, files=[f.name for f in files])
+    actions: list[Action] = []
+    for file in files:
+        if progress:
+            progress(file.name)
+        problem = screen(file, config)
+        if problem:
+            result.findings.append(problem)
+            continue
+        data, read_problems = read_sheet(file, config)
+        result.extend(read_problems)
+        if data is not None:
+            action, sheet_findings = check_sheet(data, config)
+            result.extend(sheet_findings)
+            if action:
+                actions.append(action)
+    result.extend(_duplicates(actions, config))
+    if not files and not findings:
+        where = ", ".join(str(p) for p in paths) if paths else str(config.sheets_dir)
+        result.findings.append(config.messages.finding("inputs-empty", Severity.ERROR, path=where))
+    unique = {a.number: a for a in reversed(actions)}  # the first sheet of a duplicated number
+    return CheckOutcome(result, Catalogue(config, sorted(unique.values(), key=lambda a: a.number)))
+
+
+def _duplicates(actions: list[Action], config: Config) -> list[Finding]:
+    out = []
+    by_number: dict[int, list[Action]] = {}
+    for action in actions:
+        by_number.setdefault(action.number, []).append(action)
+    for number, same in by_number.items():
+        for action in same[1:] if len(same) > 1 else []:
+            other = ", ".join(a.source for a in same if a is not action)
+            out.append(config.messages.finding(
+                "number-duplicate", Severity.ERROR, file=action.source, action=number, number=number, other=other))
+    return out
+
+
+def check_sheet(data: SheetData, config: Config) -> tuple[Action | None, list[Finding]]:
+    return _SheetCheck(data, config).run()
+
+
+class _SheetCheck:
+    """Turns one sheet's cells into an Action, collecting findings as it goes."""
+
+    def __init__(self, data: SheetData, config: Config):
+        self.data, self.config, self.t = data, config, config.messages
+        self.findings: list[Finding] = []
+        self.number: int | None = None
+        self.choices = choices(config)
+
+    def report(self, code: str, item: Item | None = None, severity=Severity.ERROR, **params) -> None:
+        cell = self.data.cells.get(item.name) if item else None
+        self.findings.append(self.t.finding(
+            code, severity, file=self.data.file, cell=cell.cell if cell else None, action=self.number, **params))
+
+    def run(self) -> tuple[Action | None, list[Finding]]:
+        self._check_template()
+        layout = items(self.config)
+        values = {item.name: self._value(item) for item in layout}
+        by_kind = {item.name: item for item in layout}
+        committees = tuple(c.key for c in self.config.committees if values[f"rg_committee_{c.key}"])
+        roles = {a.key: values[f"rg_admin_{a.key}"] or Role.NONE for a in self.config.administrations}
+        self._check_marks(committees, roles, by_kind)
+        if any(f.severity is Severity.ERROR for f in self.findings):
+            return None, self.findings
+        action = Action(
+            number=values["rg_number"], title=values["rg_title"], theme=values["rg_theme"],
+            status=values["rg_status"], responsible=values["rg_responsible"], committees=committees,
+            roles=roles, texts={f.key: values[f"rg_field_{f.key}"] or "" for f in self.config.fields},
+            source=self.data.file,
+        )
+        return action, self.findings
+
+    def _check_template(self) -> None:
+        found = self.data.template_version
+        if found is None or str(found).strip() != str(TEMPLATE_VERSION):
+            self.report("template-outdated", found=found if found is not None else "?", current=TEMPLATE_VERSION)
+        signature = self.config.signature()
+        if self.data.signature and str(self.data.signature) != signature:
+            self.report("template-other-config", severity=Severity.WARNING, found=self.data.signature, current=signature)
+
+    def _value(self, item: Item):
+        cell = self.data.cells.get(item.name)
+        if cell is None:
+            self.report("field-absent", label=item.label)
+            return None
+        if cell.error:
+            self.report("formula-no-value" if cell.error == "formula" else "cell-error", item, value=cell.error)
+            return None
+        value = self._convert(item, cell)
+        if item.kind is Kind.NUMBER and value is not None:
+            self.number = value
+        if item.required and value in (None, ""):
+            self.report("required-missing", item, label=item.label)
+        return value
+
+    def _convert(self, item: Item, cell: CellValue):
+        text = _as_text(cell.value, self.config.report.language)
+        if item.kind is Kind.NUMBER:
+            return self._number(item, cell.value, text)
+        if item.kind in (Kind.TEXT, Kind.LONG_TEXT):
+            if len(text) > MAX_CELL_TEXT:
+                self.report("text-too-long", item, length=len(text), limit=MAX_CELL_TEXT)
+            return " ".join(text.split()) if item.kind is Kind.TEXT else text
+        if not text:
+            return None
+        lookup = {
+            Kind.THEME: self._theme, Kind.STATUS: self._status, Kind.YES_NO: self._yes_no, Kind.ROLE: self._role,
+        }[item.kind]
+        return lookup(item, text)
+
+    def _number(self, item: Item, raw, text: str) -> int | None:
+        if not text:
+            return None
+        if isinstance(raw, float) and raw.is_integer():
+            return int(raw)
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return raw
+        cleaned = text.rstrip(".").strip()
+        if cleaned.isdigit():
+            return int(cleaned)
+        self.report("number-invalid", item, value=text)
+        return None
+
+    def _theme(self, item: Item, text: str) -> int | None:
+        for theme in self.config.themes:
+            candidates = {self.choices[Kind.THEME][self.config.themes.index(theme)], str(theme.number), theme.heading}
+            if text.casefold() in {c.casefold() for c in candidates} or text.rstrip(".") == str(theme.number):
+                return theme.number
+        self.report("theme-unknown", item, value=text)
+        return None
+
+    def _status(self, item: Item, text: str) -> str | None:
+        for status in self.config.statuses:
+            if text.casefold() in {status.label.casefold(), status.key.casefold(), status.legend.casefold()}:
+                return status.key
+        self.report("status-unknown", item, value=text, choices=", ".join(self.choices[Kind.STATUS]))
+        return None
+
+    def _yes_no(self, item: Item, text: str) -> bool:
+        folded = text.casefold()
+        if folded in _YES | {self.t("choice.yes").casefold()}:
+            return True
+        if folded in _NO | {self.t("choice.no").casefold()}:
+            return False
+        self.report("choice-unknown", item, value=text, label=item.label, choices=", ".join(self.choices[Kind.YES_NO]))
+        return False
+
+    def _role(self, item: Item, text: str) -> Role | None:
+        marks = self.config.marks
+        exact = {marks.anchoring: Role.ANCHORING, marks.interest: Role.INTEREST}
+        if text in exact:
+            return exact[text]
+        for role in Role:
+            if text.casefold() == self.t(f"role.{role.value}").casefold() or text.casefold() == role.value:
+                return role
+        if text.casefold() in _NO:
+            return Role.NONE
+        self.report("choice-unknown", item, value=text, label=item.label, choices=", ".join(self.choices[Kind.ROLE]))
+        return None
+
+    def _check_marks(self, committees, roles: dict[str, Role], by_name: dict[str, Item]) -> None:
+        if self.config.committees and not committees and all(
+                f"rg_committee_{c.key}" in self.data.cells for c in self.config.committees):
+            first = by_name[f"rg_committee_{self.config.committees[0].key}"]
+            self.report("committee-none", first, yes=self.t("choice.yes"))
+        anchored = [key for key, role in roles.items() if role is Role.ANCHORING]
+        params = {"anchoring": self.t("role.anchoring"), "interest": self.t("role.interest")}
+        if not anchored:
+            first = by_name[f"rg_admin_{self.config.administrations[0].key}"]
+            self.report("anchoring-none", first, **params)
+        elif len(anchored) > 1:
+            names = ", ".join(a.name for a in self.config.administrations if a.key in anchored)
+            self.report("anchoring-many", by_name[f"rg_admin_{anchored[1]}"], count=len(anchored), names=names, **params)
+
+
+def _as_text(value, language: str) -> str:
+    """A cell's value as the text an owner sees in the cell."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, dt.datetime):
+        value = value.date() if value.time() == dt.time(0) else value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return f"{value.day}.{value.month}.{value.year}" if language == "da" else value.isoformat()
+    text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "")
+    return "\n".join(line.rstrip() for line in text.strip().split("\n"))

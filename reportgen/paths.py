@@ -1,0 +1,15 @@
+"""Where reportgen's own files are: the default templates and the message catalogues."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+
+def default_templates_dir() -> Path:
+    """The built-in templates folder (``templates/`` in a checkout, package data when installed)."""
+    return Path(str(resources.files("reportgen.templates")))
+
+
+def locales_dir() -> Path:
+    return Path(str(resources.files("reportgen.locales")))

@@ -1,0 +1,68 @@
+"""HTML to PDF with WeasyPrint, allowed to read nothing but the report's own assets."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+from .exceptions import BuildError
+
+log = logging.getLogger(__name__)
+
+
+class AssetFetcher(URLFetcher):
+    """Serves ``file:`` URLs under the template folders, and refuses everything else.
+
+    No network, no redirects, no ``data:`` or other schemes, no file outside the allowed
+    folders. A path is looked up in each folder in turn (the report's own first), relative to
+    the first, which is the base URL of the document.
+    """
+
+    def __init__(self, roots: list[Path]):
+        super().__init__(allowed_protocols={"file"}, allow_redirects=False, timeout=5)
+        self.roots = [Path(r).resolve() for r in roots]
+        self.fetched: list[str] = []
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        parts = urlsplit(url)
+        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+            raise ValueError(f"reportgen loads only its own assets, not {url[:80]}")
+        path = Path(unquote(parts.path)).resolve()
+        relative = self._relative(path)
+        for root in self.roots:
+            candidate = (root / relative).resolve()
+            if candidate.is_relative_to(root) and candidate.is_file():
+                self.fetched.append(str(relative))
+                mime = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
+                return URLFetcherResponse(url, candidate.read_bytes(), {"Content-Type": mime})
+        raise ValueError(f"not a file of the report's assets: {url[:120]}")
+
+    def _relative(self, path: Path) -> Path:
+        for root in self.roots:
+            if path.is_relative_to(root):
+                return path.relative_to(root)
+        raise ValueError(f"outside the report's assets: {path}")
+
+
+def base_url(roots: list[Path]) -> str:
+    return Path(roots[-1]).resolve().as_uri() + "/"
+
+
+def render_pdf(html: str, roots: list[Path], **options) -> tuple[bytes, int]:
+    """Lay out and write the PDF, in memory: (the PDF, its page count).
+
+    ``roots``: the template folders, the report's own first.
+    """
+    options = {"presentational_hints": False, "pdf_tags": True, **options}
+    fetcher = AssetFetcher(roots)
+    try:
+        document = HTML(string=html, base_url=base_url(roots), url_fetcher=fetcher).render(**options)
+        return document.write_pdf(**options), len(document.pages)
+    except Exception as exc:  # noqa: BLE001 - WeasyPrint failures reach the user as one message
+        log.debug("WeasyPrint failed", exc_info=True)
+        raise BuildError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc

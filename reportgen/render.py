@@ -1,0 +1,72 @@
+"""The catalogue as HTML, through Jinja2 templates (autoescaped, undefined variables are errors).
+
+Templates are looked up first in the report's own ``templates/`` folder next to the
+configuration, if there is one, then in the built-in templates: a municipality can replace any
+single template or stylesheet by name without forking.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup, escape
+
+from .config import Config
+from .model import Action, Catalogue, Role
+from .paths import default_templates_dir
+from .text import to_html
+
+
+def template_dirs(config: Config) -> list[Path]:
+    """The folders templates and assets come from, the report's own first."""
+    own = config.base_dir / "templates"
+    return ([own] if own.is_dir() else []) + [default_templates_dir()]
+
+
+def environment(config: Config) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in template_dirs(config)]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=False,
+    )
+    months = config.messages("words.months")
+    env.filters["cell"] = lambda text: to_html(text, months)
+    env.filters["with_label"] = with_label
+    return env
+
+
+def with_label(html: Markup, label: str) -> Markup:
+    """Run the field's label into the first paragraph, as the published report does ("Mål: …")."""
+    strong = Markup('<strong class="label">{}:</strong> ').format(label)
+    if html.startswith("<p>"):
+        return Markup("<p>") + strong + Markup(html[3:])
+    return Markup('<p class="label-only">') + strong.rstrip() + Markup("</p>") + html
+
+
+def context(catalogue: Catalogue) -> dict:
+    config = catalogue.config
+    return {
+        "config": config,
+        "report": config.report,
+        "t": config.messages,
+        "groups": catalogue.groups(),
+        "actions": catalogue.actions,
+        "status_of": catalogue.status_of,
+        "role_mark": lambda action, key: _role_mark(config, action, key),
+        "Role": Role,
+        "escape": escape,
+    }
+
+
+def _role_mark(config: Config, action: Action, key: str) -> str:
+    role = action.roles.get(key, Role.NONE)
+    return {Role.ANCHORING: config.marks.anchoring, Role.INTEREST: config.marks.interest}.get(role, "")
+
+
+def render_html(catalogue: Catalogue, template: str = "report.html.j2") -> str:
+    env = environment(catalogue.config)
+    return env.get_template(template).render(context(catalogue))

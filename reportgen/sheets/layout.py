@@ -1,0 +1,84 @@
+"""What the standard sheet holds, derived from the configuration.
+
+The writer lays these items out row by row; the reader finds them again by their defined
+names (``rg_title``, ``rg_field_maal`` …), never by row number, so an owner may insert rows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import enum
+
+from ..config import Config
+
+TEMPLATE_VERSION = 1
+PREFIX = "rg_"
+META_VERSION = PREFIX + "template_version"
+META_SIGNATURE = PREFIX + "config_signature"
+MAX_CELL_TEXT = 32_767  # what Excel itself can hold in one cell
+
+
+class Kind(str, enum.Enum):
+    NUMBER = "number"
+    TEXT = "text"          # one line
+    LONG_TEXT = "long"     # paragraphs, bullets
+    THEME = "theme"
+    STATUS = "status"
+    YES_NO = "yes_no"
+    ROLE = "role"
+
+
+@dataclasses.dataclass(frozen=True)
+class Item:
+    name: str          # the defined name
+    label: str
+    kind: Kind
+    help: str = ""
+    required: bool = False
+    section: str = ""  # the section heading the item is listed under
+    key: str = ""      # committee / administration / field key
+
+
+def items(config: Config) -> list[Item]:
+    """Every cell of the standard sheet, in the order it is laid out."""
+    t = config.messages
+    action, committees, admins, texts = (
+        t("sheet.section_action"), t("sheet.section_committees"),
+        t("sheet.section_administrations"), t("sheet.section_texts"),
+    )
+    out = [
+        Item(PREFIX + "number", t("sheet.number"), Kind.NUMBER, t("sheet.number_help"), True, action),
+        Item(PREFIX + "title", t("sheet.title"), Kind.TEXT, t("sheet.title_help"), True, action),
+        Item(PREFIX + "theme", t("sheet.theme"), Kind.THEME, t("sheet.theme_help"), True, action),
+        Item(PREFIX + "status", t("sheet.status"), Kind.STATUS, t("sheet.status_help"), True, action),
+        Item(PREFIX + "responsible", t("sheet.responsible"), Kind.TEXT, t("sheet.responsible_help"), True, action),
+    ]
+    yes = t("choice.yes")
+    out += [
+        Item(f"{PREFIX}committee_{c.key}", c.name, Kind.YES_NO, t("sheet.committees_help", yes=yes), False, committees, c.key)
+        for c in config.committees
+    ]
+    out += [
+        Item(f"{PREFIX}admin_{a.key}", a.name, Kind.ROLE, t("sheet.administrations_help"), False, admins, a.key)
+        for a in config.administrations
+    ]
+    out += [
+        Item(f"{PREFIX}field_{f.key}", f.label, Kind.LONG_TEXT, f.help, f.required, texts, f.key)
+        for f in config.fields
+    ]
+    return out
+
+
+def theme_choice(number: int, heading: str) -> str:
+    return f"{number}. {heading}"
+
+
+def choices(config: Config) -> dict[Kind, list[str]]:
+    """The drop-down lists, as the owner sees them."""
+    t = config.messages
+    return {
+        Kind.THEME: [theme_choice(th.number, th.heading) for th in config.themes],
+        Kind.STATUS: [s.label for s in config.statuses],
+        Kind.YES_NO: [t("choice.yes"), t("choice.no")],
+        Kind.ROLE: [t("role.anchoring"), t("role.interest"), t("role.none")],
+    }

@@ -1,0 +1,142 @@
+"""Reads one standard sheet: the value of every defined name, with the cell it came from.
+
+The reader knows nothing about what a value means (that is :mod:`reportgen.checks`); it only
+finds the named cells, bounded in how far it reads, and says what it could not read.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import zipfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils import column_index_from_string, get_column_letter
+
+from ..config import Config
+from ..findings import Finding, Severity
+from .files import SheetFile
+from .layout import META_SIGNATURE, META_VERSION, PREFIX
+
+_COORD = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
+
+
+@dataclasses.dataclass(frozen=True)
+class CellValue:
+    cell: str               # "B12"
+    value: object = None    # str, int, float, date … or None when empty
+    error: str | None = None  # "#REF!" etc., or "formula" for a formula with no cached value
+
+
+@dataclasses.dataclass
+class SheetData:
+    file: str
+    cells: dict[str, CellValue]      # defined name -> value
+    template_version: object = None
+    signature: object = None
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def read_sheet(file: SheetFile, config: Config) -> tuple[SheetData | None, list[Finding]]:
+    t = config.messages
+    try:
+        return _read(file, config), []
+    except _Unreadable as exc:
+        code, params = exc.args
+        return None, [t.finding(code, Severity.ERROR, file=file.name, **params)]
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError, EOFError) as exc:
+        # openpyxl raises many kinds of errors on damaged packages; all mean the same to a user.
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        return None, [t.finding("file-corrupt", Severity.ERROR, file=file.name, detail=detail)]
+    except Exception as exc:  # noqa: BLE001 - a parser bug on hostile XML must not become a traceback
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        return None, [t.finding("file-corrupt", Severity.ERROR, file=file.name, detail=detail)]
+
+
+def _read(file: SheetFile, config: Config) -> SheetData:
+    wb = load_workbook(file.path, read_only=True, data_only=False, keep_links=False)
+    try:
+        targets = _targets(wb)
+        if not any(name.startswith(PREFIX) and name != META_VERSION for name in targets):
+            raise _Unreadable("sheet-not-standard", {})
+        values = _values(wb, targets, config.sheets.max_rows)
+    finally:
+        wb.close()
+    if any(v.error == "formula" for v in values.values()):
+        values = _fill_cached(file.path, targets, values, config.sheets.max_rows)
+    version = values.pop(META_VERSION, CellValue("")).value
+    signature = values.pop(META_SIGNATURE, CellValue("")).value
+    return SheetData(file.name, values, version, signature)
+
+
+def _targets(wb) -> dict[str, tuple[str, int, int]]:
+    """Our defined names -> (sheet, row, column). Names pointing at ranges or nowhere are skipped."""
+    out = {}
+    for name, definition in wb.defined_names.items():
+        if not name.startswith(PREFIX) or name.startswith(PREFIX + "list_"):
+            continue
+        for sheet, coord in definition.destinations:
+            match = _COORD.match(coord or "")
+            if match and sheet in wb.sheetnames:
+                out[name] = (sheet, int(match[2]), column_index_from_string(match[1]))
+                break
+    return out
+
+
+def _values(wb, targets, max_rows: int, data_only: bool = False) -> dict[str, CellValue]:
+    """One bounded pass over each sheet involved, picking out the named cells."""
+    out: dict[str, CellValue] = {}
+    by_sheet: dict[str, dict[tuple[int, int], str]] = {}
+    for name, (sheet, row, col) in targets.items():
+        by_sheet.setdefault(sheet, {})[(row, col)] = name
+    for sheet, wanted in by_sheet.items():
+        last_row = max(r for r, _ in wanted)
+        if last_row > max_rows:
+            raise _Unreadable("sheet-too-many-rows", {"rows": last_row, "limit": max_rows})
+        last_col = max(c for _, c in wanted)
+        ws = wb[sheet]
+        for row in ws.iter_rows(min_row=1, max_row=last_row, max_col=last_col):
+            for cell in row:
+                name = wanted.get((getattr(cell, "row", None), getattr(cell, "column", None)))
+                if name:
+                    out[name] = _cell_value(cell, data_only)
+        for (row, col), name in wanted.items():  # cells never written are simply empty
+            out.setdefault(name, CellValue(f"{get_column_letter(col)}{row}"))
+    return out
+
+
+def _cell_value(cell, data_only: bool) -> CellValue:
+    where = cell.coordinate
+    value = cell.value
+    if cell.data_type == "e":
+        return CellValue(where, None, str(value))
+    if cell.data_type == "f" and not data_only:
+        return CellValue(where, None, "formula")
+    if isinstance(value, dt.datetime) and value.time() == dt.time(0):
+        value = value.date()
+    if isinstance(value, str) and value.startswith("#") and value.upper() in _EXCEL_ERRORS:
+        return CellValue(where, None, value)
+    return CellValue(where, value)
+
+
+_EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+
+
+def _fill_cached(path: Path, targets, values: dict[str, CellValue], max_rows: int) -> dict[str, CellValue]:
+    """Formulas: take the value Excel or LibreOffice computed and cached when saving."""
+    wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    try:
+        cached = _values(wb, targets, max_rows, data_only=True)
+    finally:
+        wb.close()
+    out = dict(values)
+    for name, value in values.items():
+        if value.error == "formula":
+            got = cached.get(name)
+            out[name] = got if got and (got.value is not None or got.error) else CellValue(value.cell, None, "formula")
+    return out

@@ -1,0 +1,177 @@
+"""Writes the standard sheet: one action per workbook, made from the configuration.
+
+The sheet opens in Excel and LibreOffice alike: plain cells, drop-downs backed by named lists
+on a hidden sheet, every value cell reachable through a workbook-level defined name.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from ..config import Config
+from ..model import Action, Role
+from ..writers import atomic_path
+from .layout import META_SIGNATURE, META_VERSION, TEMPLATE_VERSION, Item, Kind, choices, items, theme_choice
+
+INPUT_FILL = PatternFill("solid", fgColor="FFF6CC")
+SECTION_FILL = PatternFill("solid", fgColor="DCE6F0")
+HEADER_FILL = PatternFill("solid", fgColor="BFCFE0")
+WRAP_TOP = Alignment(wrap_text=True, vertical="top")
+ROW_HEIGHT = {Kind.LONG_TEXT: 120}
+LIST_NAMES = {Kind.THEME: "rg_list_themes", Kind.STATUS: "rg_list_statuses", Kind.YES_NO: "rg_list_yes_no", Kind.ROLE: "rg_list_roles"}
+FIRST_ITEM_ROW = 5
+
+
+def write_template(config: Config, path: Path | str, action: Action | None = None) -> Path:
+    """Write the blank standard sheet, or one pre-filled with ``action``."""
+    path = Path(path)
+    wb = Workbook()
+    main = wb.active
+    main.title = config.messages("sheet.main")
+    _write_main(wb, main, config, _values(config, action) if action else {})
+    _write_guide(wb.create_sheet(config.messages("sheet.guide")), config)
+    _write_lists(wb, config)
+    _write_meta(wb, config)
+    with atomic_path(path) as tmp:
+        wb.save(tmp)
+    return path
+
+
+def _write_main(wb: Workbook, ws, config: Config, values: dict[str, object]) -> None:
+    t = config.messages
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 80
+    ws.column_dimensions["C"].width = 45
+    ws["A1"] = t("sheet.heading", title=config.report.title)
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = t("sheet.intro")
+    ws["A2"].alignment = WRAP_TOP
+    ws.merge_cells("A2:C2")
+    ws.row_dimensions[2].height = 32
+    for col, key in zip("ABC", ("sheet.col_field", "sheet.col_value", "sheet.col_help")):
+        ws[f"{col}4"] = t(key)
+        ws[f"{col}4"].font = Font(bold=True)
+        ws[f"{col}4"].fill = HEADER_FILL
+    ws.freeze_panes = "A5"
+    validations = _validations(config)
+    row, section = FIRST_ITEM_ROW, None
+    for item in items(config):
+        if item.section != section:
+            section = item.section
+            ws.cell(row, 1, section).font = Font(bold=True)
+            for col in range(1, 4):
+                ws.cell(row, col).fill = SECTION_FILL
+            row += 1
+        _write_item(wb, ws, row, item, values.get(item.name), validations, t)
+        row += 1
+    for validation in validations.values():
+        ws.add_data_validation(validation)
+
+
+def _write_item(wb, ws, row: int, item: Item, value, validations, t) -> None:
+    ws.cell(row, 1, item.label + (" *" if item.required else "")).alignment = WRAP_TOP
+    cell = ws.cell(row, 2, value)
+    cell.fill = INPUT_FILL
+    cell.alignment = WRAP_TOP
+    help_text = " ".join(filter(None, [item.help, t("sheet.required") if item.required else ""]))
+    if item.kind is Kind.LONG_TEXT:
+        help_text = " ".join(filter(None, [help_text, t("sheet.text_help")]))
+    ws.cell(row, 3, help_text).alignment = WRAP_TOP
+    ws.cell(row, 3).font = Font(italic=True, color="555555")
+    if item.kind is Kind.NUMBER:
+        cell.number_format = "0"
+    if item.kind in validations:
+        validations[item.kind].add(cell.coordinate)
+    if item.kind in ROW_HEIGHT:
+        ws.row_dimensions[row].height = ROW_HEIGHT[item.kind]
+    ref = f"{quote_sheetname(ws.title)}!${cell.column_letter}${row}"
+    wb.defined_names[item.name] = DefinedName(item.name, attr_text=ref)
+
+
+def _validations(config: Config) -> dict[Kind, DataValidation]:
+    t = config.messages
+    out = {
+        kind: DataValidation(type="list", formula1=name, allow_blank=True, showErrorMessage=True,
+                             errorTitle=t("sheet.col_value"), error=t("findings.choice-unknown.fix", choices="…"))
+        for kind, name in LIST_NAMES.items()
+    }
+    out[Kind.NUMBER] = DataValidation(type="whole", operator="between", formula1="1", formula2="9999",
+                                      allow_blank=True, showErrorMessage=True,
+                                      error=t("findings.number-invalid.fix"))
+    return out
+
+
+def _write_lists(wb: Workbook, config: Config) -> None:
+    ws = wb.create_sheet(config.messages("sheet.lists"))
+    ws.sheet_state = "hidden"
+    for col, (kind, values) in enumerate(choices(config).items(), start=1):
+        for row, value in enumerate(values, start=1):
+            ws.cell(row, col, value)
+        letter = ws.cell(1, col).column_letter
+        ref = f"{quote_sheetname(ws.title)}!${letter}$1:${letter}${len(values)}"
+        wb.defined_names[LIST_NAMES[kind]] = DefinedName(LIST_NAMES[kind], attr_text=ref)
+
+
+def _write_meta(wb: Workbook, config: Config) -> None:
+    ws = wb.create_sheet("reportgen")
+    ws.sheet_state = "hidden"
+    for row, (name, label, value) in enumerate(
+        [(META_VERSION, "template_version", TEMPLATE_VERSION), (META_SIGNATURE, "config_signature", config.signature())],
+        start=1,
+    ):
+        ws.cell(row, 1, label)
+        ws.cell(row, 2, value)
+        wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheetname(ws.title)}!$B${row}")
+
+
+def _write_guide(ws, config: Config) -> None:
+    t = config.messages
+    ws.column_dimensions["A"].width = 30
+    ws.column_dimensions["B"].width = 16
+    ws.column_dimensions["C"].width = 90
+    ws["A1"] = t("sheet.guide_heading")
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = t("sheet.guide_lead")
+    ws["A3"] = t("sheet.text_help")
+    row = 5
+    for col, key in zip("ABC", ("sheet.col_field", "sheet.guide_required", "sheet.col_help")):
+        ws[f"{col}{row}"] = t(key)
+        ws[f"{col}{row}"].font = Font(bold=True)
+        ws[f"{col}{row}"].fill = HEADER_FILL
+    seen = set()
+    for item in items(config):
+        label = item.section if item.kind in (Kind.YES_NO, Kind.ROLE) else item.label
+        if label in seen:
+            continue
+        seen.add(label)
+        row += 1
+        ws.cell(row, 1, label).alignment = WRAP_TOP
+        ws.cell(row, 2, t("sheet.guide_yes") if item.required else t("sheet.guide_no"))
+        ws.cell(row, 3, item.help).alignment = WRAP_TOP
+
+
+def _values(config: Config, action: Action) -> dict[str, object]:
+    """The cell values that show ``action`` in the standard sheet."""
+    t = config.messages
+    theme = config.theme(action.theme)
+    status = config.status(action.status)
+    values: dict[str, object] = {
+        "rg_number": action.number,
+        "rg_title": action.title,
+        "rg_theme": theme_choice(theme.number, theme.heading) if theme else str(action.theme),
+        "rg_status": status.label if status else action.status,
+        "rg_responsible": action.responsible,
+    }
+    for c in config.committees:
+        values[f"rg_committee_{c.key}"] = t("choice.yes") if c.key in action.committees else t("choice.no")
+    for a in config.administrations:
+        values[f"rg_admin_{a.key}"] = t(f"role.{action.roles.get(a.key, Role.NONE).value}")
+    for f in config.fields:
+        values[f"rg_field_{f.key}"] = action.texts.get(f.key) or None
+    return values

@@ -1,0 +1,1 @@
+# Makes this folder installable as the package data ``reportgen.templates`` (see pyproject.toml).
