@@ -121,10 +121,11 @@ class _SheetCheck:
         if cell.error:
             self.report("formula-no-value" if cell.error == "formula" else "cell-error", item, value=cell.error)
             return None
+        reported = len(self.findings)
         value = self._convert(item, cell)
         if item.kind is Kind.NUMBER and value is not None:
             self.number = value
-        if item.required and value in (None, ""):
+        if item.required and value in (None, "") and len(self.findings) == reported:
             self.report("required-missing", item, label=item.label)
         return value
 

@@ -30,8 +30,8 @@ from .locales import Messages
 from .progress import Progress
 from .report_text import findings_text, summary_line
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 def _setup_logging(verbose: int, quiet: bool) -> None:
@@ -160,9 +160,9 @@ def template_command(config_path: Path, strict: bool, quiet: bool, out_file: Pat
 def _print_findings(result: CheckResult, t: Messages, *, quiet: bool, strict: bool, actions: int | None = None) -> None:
     text = findings_text(result, t)
     if text:
-        out.print(text, markup=False)
+        out.print(text)
     if not quiet:
-        out.print(summary_line(result, t, actions, strict), markup=False)
+        out.print(summary_line(result, t, actions, strict))
 
 
 def main() -> None:

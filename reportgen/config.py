@@ -70,6 +70,7 @@ class Style(_Model):
 class Section(_Model):
     heading: Text = Field(min_length=1)
     text: str = ""
+    new_page: bool = False
 
 
 class Cover(_Model):

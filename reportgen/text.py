@@ -40,6 +40,7 @@ def _parser(months: str) -> MarkdownIt:
     # Bullet lists only: a line such as "13. april 2016: …" or "1) …" stays the line it was.
     md.block.ruler.at("list", _bullet_lists_only, {"alt": ["paragraph", "reference", "blockquote"]})
     md.core.ruler.push("milestones", functools.partial(_milestones, _date_pattern(months)))
+    md.core.ruler.push("addresses", _addresses)
     return md
 
 
@@ -74,6 +75,30 @@ def _milestones(pattern: re.Pattern, state) -> None:
                 children.append(child)
             at_line_start = child.type in ("softbreak", "hardbreak")
         token.children = children
+
+
+_ADDRESS = re.compile(r"(?:https?://|www\.)\S+[\w/]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:dk|com|org|net|eu)\b")
+
+
+def _addresses(state) -> None:
+    """Web and e-mail addresses must not be hyphenated: wrap them in <span class="address">."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children = []
+        for child in token.children:
+            if child.type != "text" or not _ADDRESS.search(child.content):
+                children.append(child)
+                continue
+            position = 0
+            for match in _ADDRESS.finditer(child.content):
+                opening = Token("span_open", "span", 1)
+                opening.attrSet("class", "address")
+                children += [_text(child.content[position:match.start()]), opening, _text(match[0]),
+                             Token("span_close", "span", -1)]
+                position = match.end()
+            children.append(_text(child.content[position:]))
+        token.children = [c for c in children if c.type != "text" or c.content]
 
 
 def _strong(content: str, state) -> list[Token]:

@@ -6,6 +6,9 @@ on a hidden sheet, every value cell reachable through a workbook-level defined n
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -40,7 +43,24 @@ def write_template(config: Config, path: Path | str, action: Action | None = Non
     _write_meta(wb, config)
     with atomic_path(path) as tmp:
         wb.save(tmp)
+        _make_reproducible(tmp, config.report.date)
     return path
+
+
+def _make_reproducible(path: Path, day: dt.date) -> None:
+    """Stamp the edition's date instead of the clock, so the same sheet is the same bytes.
+
+    openpyxl writes the current time into docProps/core.xml and into every zip entry.
+    """
+    stamp = f"{day.isoformat()}T00:00:00Z"
+    with zipfile.ZipFile(path) as zin:
+        entries = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in entries:
+            if name == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
+            zout.writestr(zipfile.ZipInfo(name, date_time=(day.year, day.month, day.day, 0, 0, 0)), data,
+                          compress_type=zipfile.ZIP_DEFLATED)
 
 
 def _write_main(wb: Workbook, ws, config: Config, values: dict[str, object]) -> None:

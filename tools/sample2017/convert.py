@@ -187,7 +187,7 @@ def paragraphs(lines: list[str], keep: set[str]) -> str:
             continue
         if line.startswith("•"):
             items.append([True, [line.lstrip("•").strip()]])
-        elif new_block and items and _continues(items[-1], line, keep, _block_at(lines, index)):
+        elif new_block and items and _continues(items[-1], line, keep, lines[index:]):
             items[-1][1].append(line)
         elif new_block or not items:
             items.append([False, [line]])
@@ -203,27 +203,26 @@ def paragraphs(lines: list[str], keep: set[str]) -> str:
     return out.strip()
 
 
-def _block_at(lines: list[str], start: int) -> list[str]:
-    block = []
-    for line in lines[start:]:
-        if not line.strip():
-            break
-        block.append(line)
-    return block
-
-
 _OPEN_ENDINGS = {"i", "og", "at", "for", "med", "til", "af", "på", "om", "som", "en", "et", "den", "det", "de",
                  "der", "fra", "ved", "samt", "eller", "hvor", "mellem", "under", "efter", "inden", "over"}
 
 
-def _continues(previous: list, line: str, keep: set[str], block: list[str]) -> bool:
-    """Is ``line``, the first of a new block, the rest of the previous paragraph or bullet?"""
+def _continues(previous: list, line: str, keep: set[str], rest: list[str]) -> bool:
+    """Is ``line``, the first of a new block (``rest`` from it on), the rest of the previous
+    paragraph or bullet?"""
     last = join_lines(previous[1], keep)
     if not last or last.endswith(_TERMINAL):
         return False
     last_word = last.rsplit(" ", 1)[-1]
-    short_tail = previous[0] and len(block) == 1 and len(line.split()) <= 3  # "• … ved Fjerritslev" / "Gymnasium"
-    return line[:1].islower() or last.endswith("-") or last_word in _OPEN_ENDINGS or short_tail
+    return line[:1].islower() or last.endswith("-") or last_word in _OPEN_ENDINGS or _short_tail(previous, rest)
+
+
+def _short_tail(previous: list, rest: list[str]) -> bool:
+    """A bullet's last word or two alone between blank lines, before the next bullet
+    ("• Understøtte campustanken ved Fjerritslev" / "Gymnasium" / "• Godkende …")."""
+    following = [ln.strip() for ln in rest[1:] if ln.strip()]
+    return (previous[0] and len(rest[0].split()) <= 3 and len(rest) > 1 and not rest[1].strip()
+            and bool(following) and following[0].startswith("•"))
 
 
 # --- Structure ---------------------------------------------------------------------------------

@@ -1,0 +1,117 @@
+"""Building: nothing written on errors; a real PDF with pages, bookmarks, metadata and all text."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from pypdf import PdfReader
+
+from reportgen.commands.build import build
+from reportgen.exceptions import InputsError
+from reportgen.pdf import AssetFetcher
+from reportgen.render import template_dirs
+from reportgen.text import plain_words
+
+from .conftest import ROOT, pdftotext, set_cells
+
+
+@pytest.fixture
+def small_build(report_dir, tmp_path):
+    return build(report_dir / "report.yaml", tmp_path / "out")
+
+
+def test_build_refuses_and_writes_nothing_on_errors(report_dir, tmp_path):
+    set_cells(report_dir / "sheets" / "07.xlsx", rg_status="Ukendt")
+    out = tmp_path / "out"
+    with pytest.raises(InputsError) as info:
+        build(report_dir / "report.yaml", out)
+    assert [f.code for f in info.value.result.errors] == ["status-unknown"]
+    assert not out.exists()
+    run = subprocess.run([sys.executable, "-m", "reportgen", "build", "-c", str(report_dir / "report.yaml"),
+                          "--out", str(out)], capture_output=True, text=True)
+    assert run.returncode == 1 and "status-unknown" in run.stdout and not out.exists()
+
+
+def test_small_pdf_has_every_field_structure_and_metadata(small_build, config):
+    reader = PdfReader(small_build.pdf)
+    assert small_build.pages == len(reader.pages) and small_build.actions == 3
+    box = reader.pages[1].mediabox
+    assert (round(float(box.width)), round(float(box.height))) == (595, 842)  # A4 portrait
+    meta = reader.metadata
+    assert meta.title == "Status på handlingskatalog 2017" and meta.author == "Jammerbugt Kommune"
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == "da" and "/StructTreeRoot" in catalog  # tagged PDF
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert "1. Attraktiv bosætningskommune" not in titles  # bookmark is the heading text
+    assert "Attraktiv bosætningskommune" in titles and "Oversigt over handlinger" in titles
+    nested = [item.title for group in reader.outline if isinstance(group, list) for item in group]
+    assert "1. Kampagner om at bosætte sig i Jammerbugt Kommune" in nested
+    text = normalise_pdf_text(pdftotext(small_build.pdf, "-raw"))
+    for action in small_build_actions(config):
+        for key, value in action.texts.items():
+            missing = [w for w in plain_words(value) if w not in text]
+            assert not missing, (action.number, key, missing[:5])
+    assert "[ STATUS PÅ HANDLINGSKATALOG 2017 ] Version 2.6.2017" in pdftotext(small_build.pdf, "-f", "3", "-l", "3")
+
+
+def small_build_actions(config):
+    from reportgen.checks import check
+    return check(config).catalogue.actions
+
+
+RUNNING = re.compile(r"^(\d+\s+)?\[ .+ \] Version \S+(\s+\d+)?$")  # the page footer
+
+
+def normalise_pdf_text(text: str) -> str:
+    """pdftotext's text with line breaks undone: WeasyPrint's hyphenation (U+2010) is removed,
+    a break after a word's own hyphen ("Fjerritslev-/Svinkløv") keeps the hyphen."""
+    lines = [ln for ln in text.replace("\f", "\n").split("\n")
+             if ln.strip() and not RUNNING.match(ln.strip()) and not ln.strip().isdigit()]
+    text = "\n".join(lines).replace("\u2010\n", "").replace("\u00ad\n", "")
+    return " ".join(re.sub(r"(?<=\w)-\n", "-", text).split())
+
+
+def test_build_cli_last_line_says_where_the_pdf_is(report_dir, tmp_path):
+    out = tmp_path / "cli-out"
+    run = subprocess.run([sys.executable, "-m", "reportgen", "build", "-c", str(report_dir / "report.yaml"),
+                          "--out", str(out)], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    pdf = out / "status-paa-handlingskatalog-2017-v2.6.2017.pdf"
+    assert pdf.is_file() and (out / "status-paa-handlingskatalog-2017-v2.6.2017.html").is_file()
+    assert run.stdout.strip().splitlines()[-1] == f"PDF skrevet: {pdf}"
+    assert not list(out.glob("*.part"))
+
+
+def test_hostile_cell_text_is_escaped_in_html_and_pdf(report_dir, tmp_path):
+    hostile = ('<img src="file:///etc/passwd"> <link rel=stylesheet href="http://example.com/x.css">'
+               '<style>body{display:none}</style> {{ config }} {% raw %}')
+    set_cells(report_dir / "sheets" / "07.xlsx", rg_field_maal=hostile, rg_title="<b>Fed</b> & titel")
+    result = build(report_dir / "report.yaml", tmp_path / "out")
+    html = result.html.read_text(encoding="utf-8")
+    assert "<img" not in html and "<link rel=stylesheet" not in html and "<b>Fed" not in html
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html or "&lt;img src=&quot;file:///etc/passwd&quot;&gt;" in html
+    assert "{{ config }}" in html  # cell text is data, never a template
+    text = normalise_pdf_text(pdftotext(result.pdf, "-raw"))
+    assert '<b>Fed</b> & titel' in text and "{{ config }}" in text
+
+
+def test_fetcher_serves_only_the_project_assets(config):
+    roots = template_dirs(config)
+    fetcher = AssetFetcher(roots)
+    font = (roots[-1] / "assets" / "fonts" / "OpenSans-Regular.ttf").as_uri()
+    assert fetcher.fetch(font).read()[:4] == b"\x00\x01\x00\x00"
+    for url in ("http://example.com/x.png", "https://example.com/", "data:text/css,body{}",
+                "file:///etc/passwd", (roots[-1] / ".." / ".." / "pyproject.toml").as_uri(),
+                "ftp://example.com/x"):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+
+
+def test_templates_are_found_outside_a_checkout():
+    from reportgen.paths import default_templates_dir
+    templates = default_templates_dir()
+    assert (templates / "report.html.j2").is_file() and (templates / "assets" / "fonts").is_dir()
+    assert templates == ROOT / "templates" or "site-packages" in str(templates)

@@ -1,0 +1,102 @@
+"""The configuration: typed, every problem at once with its key and line, unknown keys warned."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+import yaml
+
+from reportgen.config import load_config
+from reportgen.exceptions import ConfigError
+from reportgen.findings import Severity
+
+from .conftest import SAMPLE_CONFIG
+
+
+def write(tmp_path, text: str):
+    path = tmp_path / "report.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def sample_data() -> dict:
+    return yaml.safe_load(SAMPLE_CONFIG.read_text(encoding="utf-8"))
+
+
+def test_sample_config_loads_typed(sample_config):
+    assert sample_config.report.version == "2.6.2017"
+    assert sample_config.report.edition == "2017"
+    assert [t.number for t in sample_config.themes] == [1, 2, 3, 4, 5]
+    assert len(sample_config.committees) == 6 and len(sample_config.administrations) == 4
+    assert sample_config.report.running == "STATUS PÅ HANDLINGSKATALOG 2017"
+    assert sample_config.report.file_stem == "status-paa-handlingskatalog-2017-v2.6.2017"
+
+
+def test_yaml_syntax_error_names_the_line(tmp_path):
+    path = write(tmp_path, "report:\n  title: A\n  version: [1, 2\nthemes: []\n")
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    (finding,) = info.value.findings
+    assert finding.code == "config-yaml"
+    assert finding.cell and finding.cell.startswith("line ")
+
+
+def test_every_problem_at_once_with_key_and_line(tmp_path):
+    data = sample_data()
+    data["themes"][1]["colour"] = "blue"         # not a colour
+    data["statuses"][0].pop("label")             # required
+    data["fields"][2]["key"] = "Has Space"       # not a key
+    data["report"]["date"] = "someday"           # not a date
+    path = write(tmp_path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    with pytest.raises(ConfigError) as info:
+        load_config(path)
+    by_key = {f.message.split(":")[0]: f for f in info.value.findings}
+    assert set(by_key) == {"themes[1].colour", "statuses[0].label", "fields[2].key", "report.date"}
+    lines = path.read_text(encoding="utf-8").splitlines()
+    colour = by_key["themes[1].colour"]
+    assert colour.code == "config-invalid" and colour.severity is Severity.ERROR
+    assert "colour: blue" in lines[int(colour.cell.removeprefix("line ")) - 1]
+    assert "date: someday" in lines[int(by_key["report.date"].cell.removeprefix("line ")) - 1]
+
+
+def test_duplicate_keys_are_refused(tmp_path):
+    data = sample_data()
+    data["committees"][1]["key"] = data["committees"][0]["key"]
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, yaml.safe_dump(data, allow_unicode=True)))
+    assert "oekonomi" in info.value.findings[0].message
+
+
+def test_unknown_keys_are_warnings_with_line(tmp_path):
+    text = SAMPLE_CONFIG.read_text(encoding="utf-8").replace("  place: Aabybro\n", "  place: Aabybro\n  plase: typo\n", 1)
+    config, warnings = load_config(write(tmp_path, text))
+    assert config.report.place == "Aabybro"
+    (warning,) = warnings
+    assert warning.severity is Severity.WARNING and warning.code == "config-unknown-key"
+    assert "report.plase" in warning.message
+    assert "plase: typo" in text.splitlines()[int(warning.cell.removeprefix("line ")) - 1]
+
+
+def test_missing_file_is_a_config_error(tmp_path):
+    with pytest.raises(ConfigError) as info:
+        load_config(tmp_path / "nope.yaml")
+    assert info.value.findings[0].code == "config-unreadable"
+
+
+def test_cli_config_error_exit_code_2_without_traceback(tmp_path):
+    path = write(tmp_path, "report: [\n")
+    run = subprocess.run([sys.executable, "-m", "reportgen", "check", "--config", str(path)],
+                         capture_output=True, text=True)
+    assert run.returncode == 2
+    assert "config-yaml" in run.stderr and "Traceback" not in run.stderr + run.stdout
+
+
+def test_messages_follow_the_report_language(tmp_path):
+    data = sample_data()
+    data["report"]["language"] = "en"
+    data["themes"][0]["colour"] = "red"
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, yaml.safe_dump(data, allow_unicode=True)))
+    assert info.value.findings[0].fix == "Fix the value in the configuration."

@@ -1,0 +1,62 @@
+"""Cell text to HTML: paragraphs, bullets, milestones, line breaks; nothing from a cell is markup."""
+
+from html.parser import HTMLParser
+
+from reportgen.text import normalise, to_html
+
+MONTHS = "januar februar marts april maj juni juli august september oktober november december jan feb"
+
+
+def test_paragraphs_bullets_and_breaks():
+    html = to_html("Første linje\nanden linje\n\n• punkt et\n- punkt to\n* punkt tre\nEfter listen", MONTHS)
+    assert html == (
+        "<p>Første linje<br>\nanden linje</p>\n<ul>\n<li>punkt et</li>\n<li>punkt to</li>\n"
+        "<li>punkt tre</li>\n</ul>\n<p>Efter listen</p>"
+    )
+
+
+def test_milestone_dates_are_marked():
+    html = to_html("Marts 2017: Forelagt udvalget\n19. april 2017: Godkendt\n2016-17: Udført", MONTHS)
+    assert html.count('<strong class="milestone">') == 3
+    assert '<strong class="milestone">19. april 2017:</strong> Godkendt' in html
+
+
+def test_numbered_lines_stay_lines():
+    html = to_html("13. april 2016 blev planen vedtaget\n1) første\n2) anden", MONTHS)
+    assert "<ol" not in html and "1) første" in html
+
+
+def test_hostile_text_is_escaped():
+    hostile = ('<script>alert(1)</script> <img src="http://evil/x.png"> [a](http://evil) '
+               '![b](http://evil/y.png) <a href="x">z</a> &amp; # heading\n<style>*{}</style>')
+    html = to_html(hostile, MONTHS)
+    tags = Tags()
+    tags.feed(html)
+    assert tags.seen <= {("p", ()), ("br", ()), ("span", (("class", "address"),))}
+    assert "&lt;script&gt;" in html and "&amp;amp;" in html and "http://evil" in html
+
+
+class Tags(HTMLParser):
+    """The elements and attributes a piece of HTML really has."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.seen.add((tag, tuple(attrs)))
+
+
+def test_addresses_are_not_hyphenated():
+    html = to_html("Se www.jammerbugt.dk eller skriv til post@jammerbugt.dk.", MONTHS)
+    assert '<span class="address">www.jammerbugt.dk</span>' in html
+    assert '<span class="address">post@jammerbugt.dk</span>' in html
+
+
+def test_normalise_keeps_every_word():
+    text = "  • indrykket punkt\n\r\nTekst efter"
+    assert normalise(text) == "- indrykket punkt\n\nTekst efter"
+
+
+def test_empty_cell_is_empty_html():
+    assert to_html(None) == "" and to_html("  \n ") == ""
