@@ -26,6 +26,7 @@ _NO = {"", "nej", "no", "0", "false", "-"}
 class CheckOutcome:
     result: CheckResult
     catalogue: Catalogue
+    sheets: dict[str, SheetData] = dataclasses.field(default_factory=dict)  # what each readable file said
 
 
 def check(config: Config, paths: list[Path] | None = None,
@@ -34,6 +35,7 @@ def check(config: Config, paths: list[Path] | None = None,
     files, findings = discover(config, paths)
     result = CheckResult(findings=findings, files=[f.name for f in files])
     actions: list[Action] = []
+    sheets: dict[str, SheetData] = {}
     for file in files:
         if progress:
             progress(file.name)
@@ -44,6 +46,7 @@ def check(config: Config, paths: list[Path] | None = None,
         data, read_problems = read_sheet(file, config)
         result.extend(read_problems)
         if data is not None:
+            sheets[file.name] = data
             action, sheet_findings = check_sheet(data, config)
             result.extend(sheet_findings)
             if action:
@@ -53,7 +56,7 @@ def check(config: Config, paths: list[Path] | None = None,
         where = ", ".join(str(p) for p in paths) if paths else str(config.sheets_dir)
         result.findings.append(config.messages.finding("inputs-empty", Severity.ERROR, path=where))
     unique = {a.number: a for a in reversed(actions)}  # the first sheet of a duplicated number
-    return CheckOutcome(result, Catalogue(config, sorted(unique.values(), key=lambda a: a.number)))
+    return CheckOutcome(result, Catalogue(config, sorted(unique.values(), key=lambda a: a.number)), sheets)
 
 
 def _duplicates(actions: list[Action], config: Config) -> list[Finding]:
@@ -85,7 +88,8 @@ class _SheetCheck:
     def report(self, code: str, item: Item | None = None, severity=Severity.ERROR, **params) -> None:
         cell = self.data.cells.get(item.name) if item else None
         self.findings.append(self.t.finding(
-            code, severity, file=self.data.file, cell=cell.cell if cell else None, action=self.number, **params))
+            code, severity, file=self.data.file, cell=cell.cell if cell else None, action=self.number,
+            field=item.name if item else None, **params))
 
     def run(self) -> tuple[Action | None, list[Finding]]:
         self._check_template()

@@ -28,7 +28,10 @@ from .exceptions import ConfigError, InputsError, ReportgenError
 from .findings import CheckResult
 from .locales import Messages
 from .progress import Progress
-from .report_text import findings_text, summary_line
+from .collection import collection_status, load_expected
+from .commands.sheets import write_round
+from .report_text import check_json, collection_text, findings_text, owners, summary_line
+from .sheets.feedback import write_feedback
 
 out = Console(highlight=False, soft_wrap=True, markup=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
@@ -130,20 +133,50 @@ def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path) -
 @common_options
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-def check_command(config_path: Path, strict: bool, quiet: bool, paths: tuple[Path, ...], fmt: str) -> None:
+@click.option("--by", "group", type=click.Choice(["file", "person"]), default="file", show_default=True,
+              help="Group the problems by file or by responsible person.")
+@click.option("--expect", "expect", type=click.Path(dir_okay=False, path_type=Path),
+              help="The actions this round expects (round.json from `reportgen sheets`); default: round.expected.")
+@click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write a feedback workbook for each sheet with problems into this folder.")
+def check_command(config_path: Path, strict: bool, quiet: bool, paths: tuple[Path, ...], fmt: str, group: str,
+                  expect: Path | None, feedback_dir: Path | None) -> None:
     """Read every sheet (default: the configured folder) and report every problem."""
     config, outcome = run_check(config_path, list(paths) or None)
-    result = outcome.result
+    result, t = outcome.result, config.messages
+    expected_file = expect or (config.base_dir / config.round.expected if config.round.expected else None)
+    collection = collection_status(outcome, load_expected(expected_file)) if expected_file else None
+    written = write_feedback(config, outcome, feedback_dir) if feedback_dir else []
     if fmt == "json":
-        summary = {"sheets": len(result.files), "actions": len(outcome.catalogue.actions),
-                   "errors": len(result.errors), "warnings": len(result.warnings),
-                   "ok": not result.failed(strict)}
-        out.print_json(json.dumps({"summary": summary, "findings": [f.to_dict() for f in result.sorted()]},
-                                  ensure_ascii=False))
+        out.print_json(json.dumps(check_json(outcome, strict, collection, written), ensure_ascii=False))
     else:
-        _print_findings(result, config.messages, quiet=quiet, strict=strict,
-                        actions=len(outcome.catalogue.actions))
+        _print_findings(result, t, quiet=quiet, strict=strict, actions=len(outcome.catalogue.actions),
+                        owner=owners(outcome) if group == "person" else None)
+        if collection and not quiet:
+            out.print(collection_text(collection, t))
+        for path in written:
+            err.print(t("cli.feedback_written", path=path))
     sys.exit(1 if result.failed(strict) else 0)
+
+
+@cli.command("sheets")
+@common_options
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the sheets (and round.json).")
+@click.option("--from", "source", type=click.Path(exists=True, path_type=Path),
+              help="An edition to start from: its data JSON, its PDF, or its archive folder. Default: the inputs.")
+@click.option("--mail", is_flag=True, help="Also write one e-mail draft (.eml) per responsible person.")
+def sheets_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path, source: Path | None,
+                   mail: bool) -> None:
+    """Write one pre-filled standard sheet per action for the next round."""
+    result = write_round(config_path, out_dir, source, mail)
+    config, _ = load_config(config_path)
+    t = config.messages
+    if result.source_check and result.source_check.findings and not quiet:
+        _print_findings(result.source_check, t, quiet=True, strict=strict)
+    if result.drafts and not quiet:
+        err.print(t("cli.drafts_written", count=len(result.drafts), path=result.drafts[0].parent))
+    out.print(t("cli.sheets_written", count=len(result.sheets), path=out_dir))
 
 
 @cli.command("template")
@@ -157,8 +190,9 @@ def template_command(config_path: Path, strict: bool, quiet: bool, out_file: Pat
     out.print(config.messages("cli.template_written", path=path))
 
 
-def _print_findings(result: CheckResult, t: Messages, *, quiet: bool, strict: bool, actions: int | None = None) -> None:
-    text = findings_text(result, t)
+def _print_findings(result: CheckResult, t: Messages, *, quiet: bool, strict: bool, actions: int | None = None,
+                    owner=None) -> None:
+    text = findings_text(result, t, owner)
     if text:
         out.print(text)
     if not quiet:

@@ -126,8 +126,20 @@ class Marks(_Model):
 
 class SheetsSettings(_Model):
     folder: Path = Path("sheets")
-    max_file_mb: float = Field(default=20, gt=0, le=500)
+    max_file_mb: float = Field(default=10, gt=0, le=500)
     max_rows: int = Field(default=400, ge=50, le=100_000)
+    max_seconds: float = Field(default=10, gt=0, le=600)
+
+
+class Round(_Model):
+    """The collection round: what ``reportgen sheets --mail`` tells owners, what ``check`` expects."""
+
+    deadline: dt.date | None = None
+    return_address: Text = ""
+    subject: Text = ""
+    message: str = ""
+    expected: Path | None = None            # round.json written by `reportgen sheets`, or a data.json
+    people: dict[str, str] = {}             # responsible person -> e-mail address
 
 
 class Config(_Model):
@@ -143,6 +155,7 @@ class Config(_Model):
     statuses: list[Status] = Field(min_length=1)
     marks: Marks = Marks()
     sheets: SheetsSettings = SheetsSettings()
+    round: Round = Round()
     labels: dict[str, str] = {}
     base_dir: Path = Field(default=Path("."), exclude=True)
 

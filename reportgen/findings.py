@@ -27,6 +27,7 @@ class Finding:
     file: str | None = None
     cell: str | None = None
     action: int | None = None
+    field: str | None = None  # the sheet item (defined name) the finding is about
 
     @property
     def location(self) -> str:

@@ -41,6 +41,17 @@ class Action:
         data["committees"] = list(self.committees)
         return data
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "Action":
+        return cls(
+            number=int(data["number"]), title=str(data["title"]), theme=int(data["theme"]),
+            status=str(data["status"]), responsible=str(data.get("responsible", "")),
+            committees=tuple(data.get("committees", ())),
+            roles={key: Role(value) for key, value in data.get("roles", {}).items()},
+            texts={key: str(value) for key, value in data.get("texts", {}).items()},
+            source=str(data.get("source", "")),
+        )
+
 
 @dataclasses.dataclass(frozen=True)
 class ThemeGroup:

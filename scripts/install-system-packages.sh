@@ -11,6 +11,7 @@ packages=(
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(poppler-utils qpdf)     # pdftotext / pdftoppm / qpdf --check in the tests
+  packages+=(libreoffice-calc-nogui) # sheets saved by real LibreOffice in the tests
 fi
 
 missing=()

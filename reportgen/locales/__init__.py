@@ -46,7 +46,8 @@ class Messages:
             return name
         return string.Formatter().vformat(text, (), _Lenient(params))
 
-    def finding(self, code: str, severity: Severity, /, *, file=None, cell=None, action=None, **params) -> Finding:
+    def finding(self, code: str, severity: Severity, /, *, file=None, cell=None, action=None, field=None,
+                **params) -> Finding:
         return Finding(
             code=code,
             severity=severity,
@@ -55,6 +56,7 @@ class Messages:
             file=file,
             cell=cell,
             action=action,
+            field=field,
         )
 
 

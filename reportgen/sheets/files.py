@@ -14,6 +14,7 @@ from pathlib import Path
 from ..config import Config
 from ..findings import Finding, Severity
 
+ROUND_FILE = "round.json"
 SHEET_SUFFIXES = {".xlsx", ".xlsm"}
 SPREADSHEET_SUFFIXES = SHEET_SUFFIXES | {".xls", ".ods", ".csv", ".xlsb", ".numbers"}
 MAX_ZIP_ENTRIES = 2_000
@@ -46,8 +47,9 @@ def discover(config: Config, paths: list[Path] | None) -> tuple[list[SheetFile],
 
 
 def _silently_skipped(path: Path) -> bool:
-    """Hidden files (.DS_Store …), but not LibreOffice's lock files, which are worth a word."""
-    return path.name.startswith(".") and not path.name.startswith(".~lock.")
+    """Hidden files (.DS_Store …) but not LibreOffice's lock files, which are worth a word; and the
+    round.json that ``reportgen sheets`` writes beside the sheets it sends out."""
+    return (path.name.startswith(".") and not path.name.startswith(".~lock.")) or path.name == ROUND_FILE
 
 
 def screen(file: SheetFile, config: Config) -> Finding | None:

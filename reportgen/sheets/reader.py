@@ -9,8 +9,11 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import time
 import zipfile
 from pathlib import Path
+
+from defusedxml import DefusedXmlException
 
 from openpyxl import load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
@@ -49,13 +52,22 @@ def read_sheet(file: SheetFile, config: Config) -> tuple[SheetData | None, list[
     except _Unreadable as exc:
         code, params = exc.args
         return None, [t.finding(code, Severity.ERROR, file=file.name, **params)]
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, IndexError, OSError, EOFError) as exc:
-        # openpyxl raises many kinds of errors on damaged packages; all mean the same to a user.
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of errors on damaged or hostile files
+        unsafe = _unsafe_xml(exc)
+        if unsafe:  # an entity, a DTD or an external reference: refused by defusedxml, never resolved
+            return None, [t.finding("file-unsafe", Severity.ERROR, file=file.name, detail=type(unsafe).__name__)]
         detail = f"{type(exc).__name__}: {exc}"[:200]
         return None, [t.finding("file-corrupt", Severity.ERROR, file=file.name, detail=detail)]
-    except Exception as exc:  # noqa: BLE001 - a parser bug on hostile XML must not become a traceback
-        detail = f"{type(exc).__name__}: {exc}"[:200]
-        return None, [t.finding("file-corrupt", Severity.ERROR, file=file.name, detail=detail)]
+
+
+def _unsafe_xml(exc: BaseException | None) -> BaseException | None:
+    """The defusedxml refusal behind an error openpyxl wrapped in its own, if there is one."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, DefusedXmlException):
+            return exc
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return None
 
 
 def _read(file: SheetFile, config: Config) -> SheetData:
@@ -64,7 +76,7 @@ def _read(file: SheetFile, config: Config) -> SheetData:
         targets = _targets(wb)
         if not any(name.startswith(PREFIX) and name != META_VERSION for name in targets):
             raise _Unreadable("sheet-not-standard", {})
-        values = _values(wb, targets, config.sheets.max_rows)
+        values = _values(wb, targets, config.sheets.max_rows, deadline=time.monotonic() + config.sheets.max_seconds)
     finally:
         wb.close()
     if any(v.error == "formula" for v in values.values()):
@@ -88,7 +100,7 @@ def _targets(wb) -> dict[str, tuple[str, int, int]]:
     return out
 
 
-def _values(wb, targets, max_rows: int, data_only: bool = False) -> dict[str, CellValue]:
+def _values(wb, targets, max_rows: int, data_only: bool = False, deadline: float | None = None) -> dict[str, CellValue]:
     """One bounded pass over each sheet involved, picking out the named cells."""
     out: dict[str, CellValue] = {}
     by_sheet: dict[str, dict[tuple[int, int], str]] = {}
@@ -101,6 +113,8 @@ def _values(wb, targets, max_rows: int, data_only: bool = False) -> dict[str, Ce
         last_col = max(c for _, c in wanted)
         ws = wb[sheet]
         for row in ws.iter_rows(min_row=1, max_row=last_row, max_col=last_col):
+            if deadline and time.monotonic() > deadline:
+                raise _Unreadable("file-too-slow", {})
             for cell in row:
                 name = wanted.get((getattr(cell, "row", None), getattr(cell, "column", None)))
                 if name:

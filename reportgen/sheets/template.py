@@ -12,17 +12,21 @@ import zipfile
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..config import Config
+from ..findings import Finding, Severity
 from ..model import Action, Role
 from ..writers import atomic_path
 from .layout import META_SIGNATURE, META_VERSION, TEMPLATE_VERSION, Item, Kind, choices, items, theme_choice
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF6CC")
+ERROR_FILL = PatternFill("solid", fgColor="F4B6B0")
+WARNING_FILL = PatternFill("solid", fgColor="FBE29A")
 SECTION_FILL = PatternFill("solid", fgColor="DCE6F0")
 HEADER_FILL = PatternFill("solid", fgColor="BFCFE0")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
@@ -31,13 +35,22 @@ LIST_NAMES = {Kind.THEME: "rg_list_themes", Kind.STATUS: "rg_list_statuses", Kin
 FIRST_ITEM_ROW = 5
 
 
-def write_template(config: Config, path: Path | str, action: Action | None = None) -> Path:
-    """Write the blank standard sheet, or one pre-filled with ``action``."""
+def write_template(config: Config, path: Path | str, action: Action | None = None, *,
+                   values: dict[str, object] | None = None, feedback: list[Finding] | None = None) -> Path:
+    """Write the blank standard sheet, or one pre-filled with ``action``.
+
+    ``values`` (cell values by defined name) are filled in as they are, valid or not; with
+    ``feedback``, a first sheet lists those problems and the cells they concern are highlighted
+    and commented. Either way it is a fresh sheet from the template, with every drop-down.
+    """
     path = Path(path)
     wb = Workbook()
     main = wb.active
     main.title = config.messages("sheet.main")
-    _write_main(wb, main, config, _values(config, action) if action else {})
+    filled = {**(_values(config, action) if action else {}), **(values or {})}
+    cells = _write_main(wb, main, config, filled, feedback or [])
+    if feedback:
+        _write_feedback(wb, config, feedback, cells)
     _write_guide(wb.create_sheet(config.messages("sheet.guide")), config)
     _write_lists(wb, config)
     _write_meta(wb, config)
@@ -63,7 +76,8 @@ def _make_reproducible(path: Path, day: dt.date) -> None:
                           compress_type=zipfile.ZIP_DEFLATED)
 
 
-def _write_main(wb: Workbook, ws, config: Config, values: dict[str, object]) -> None:
+def _write_main(wb: Workbook, ws, config: Config, values: dict[str, object], feedback: list[Finding]) -> dict[str, str]:
+    """Lay out every item; returns where each defined name points (name -> "B12")."""
     t = config.messages
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 80
@@ -80,7 +94,10 @@ def _write_main(wb: Workbook, ws, config: Config, values: dict[str, object]) -> 
         ws[f"{col}4"].fill = HEADER_FILL
     ws.freeze_panes = "A5"
     validations = _validations(config)
-    row, section = FIRST_ITEM_ROW, None
+    problems: dict[str, list[Finding]] = {}
+    for finding in feedback:
+        problems.setdefault(finding.field or "", []).append(finding)
+    row, section, cells = FIRST_ITEM_ROW, None, {}
     for item in items(config):
         if item.section != section:
             section = item.section
@@ -89,9 +106,45 @@ def _write_main(wb: Workbook, ws, config: Config, values: dict[str, object]) -> 
                 ws.cell(row, col).fill = SECTION_FILL
             row += 1
         _write_item(wb, ws, row, item, values.get(item.name), validations, t)
+        cells[item.name] = f"B{row}"
+        if item.name in problems:
+            _mark_problem(ws.cell(row, 2), problems[item.name])
         row += 1
     for validation in validations.values():
         ws.add_data_validation(validation)
+    return cells
+
+
+def _mark_problem(cell, findings: list[Finding]) -> None:
+    severe = any(f.severity is Severity.ERROR for f in findings)
+    cell.fill = ERROR_FILL if severe else WARNING_FILL
+    text = "\n".join(f"{f.message} {f.fix}".strip() for f in findings)
+    cell.comment = Comment(text, "reportgen", width=320, height=120)
+
+
+def _write_feedback(wb: Workbook, config: Config, feedback: list[Finding], cells: dict[str, str]) -> None:
+    """A first sheet listing the problems, with what to do, in the report's language."""
+    t = config.messages
+    ws = wb.create_sheet(t("sheet.feedback"), 0)
+    wb.active = 0
+    ws["A1"] = t("sheet.feedback_heading")
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"] = t("sheet.feedback_lead")
+    widths = {"A": 22, "B": 10, "C": 10, "D": 28, "E": 60, "F": 60}
+    for col, width in widths.items():
+        ws.column_dimensions[col].width = width
+    header = [t("sheet.feedback_code"), t("sheet.feedback_severity"), t("sheet.feedback_cell"),
+              t("sheet.col_field"), t("sheet.feedback_problem"), t("sheet.feedback_fix")]
+    for col, text in enumerate(header, start=1):
+        ws.cell(4, col, text).font = Font(bold=True)
+        ws.cell(4, col).fill = HEADER_FILL
+    labels = {item.name: item.label for item in items(config)}
+    order = {Severity.ERROR: 0, Severity.WARNING: 1}
+    for row, f in enumerate(sorted(feedback, key=lambda f: order[f.severity]), start=5):
+        values = [f.code, t(f"severity.{f.severity.value}"), cells.get(f.field or "", ""),
+                  labels.get(f.field or "", ""), f.message, f.fix]
+        for col, value in enumerate(values, start=1):
+            ws.cell(row, col, value).alignment = WRAP_TOP
 
 
 def _write_item(wb, ws, row: int, item: Item, value, validations, t) -> None:

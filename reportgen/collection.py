@@ -1,0 +1,93 @@
+"""Collection status: which expected actions have a sheet, which have none or two, which have errors.
+
+What the secretariat needs to chase late owners, grouped by responsible person.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+
+from .checks import CheckOutcome
+from .exceptions import ReportgenError
+from .findings import Severity
+
+
+@dataclasses.dataclass(frozen=True)
+class Expected:
+    number: int
+    title: str
+    responsible: str
+
+
+@dataclasses.dataclass
+class Collection:
+    expected: list[Expected]
+    received: dict[int, list[str]]   # action number -> the files that say they are it
+    with_errors: set[int]
+
+    @property
+    def missing(self) -> list[Expected]:
+        return [e for e in self.expected if e.number not in self.received]
+
+    @property
+    def twice(self) -> dict[int, list[str]]:
+        return {n: files for n, files in self.received.items() if len(files) > 1}
+
+    @property
+    def unexpected(self) -> list[int]:
+        known = {e.number for e in self.expected}
+        return sorted(n for n in self.received if n not in known)
+
+    def by_person(self) -> dict[str, list[Expected]]:
+        """The missing actions, by responsible person."""
+        out: dict[str, list[Expected]] = {}
+        for e in self.missing:
+            out.setdefault(e.responsible or "?", []).append(e)
+        return dict(sorted(out.items()))
+
+    def to_dict(self) -> dict:
+        expected = {e.number for e in self.expected}
+        return {
+            "expected": len(self.expected),
+            "received": len([n for n in self.received if n in expected]),
+            "with_errors": sorted(self.with_errors),
+            "missing": [dataclasses.asdict(e) for e in self.missing],
+            "twice": {str(n): files for n, files in self.twice.items()},
+            "unexpected": self.unexpected,
+        }
+
+
+def load_expected(path: Path) -> list[Expected]:
+    """The actions a round expects: ``round.json`` from ``reportgen sheets``, or an edition's data."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return [Expected(int(a["number"]), str(a.get("title", "")), str(a.get("responsible", "")))
+                for a in data["actions"]]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise ReportgenError(f"cannot read the expected actions from {path}: {exc}") from None
+
+
+def collection_status(outcome: CheckOutcome, expected: list[Expected]) -> Collection:
+    received: dict[int, list[str]] = {}
+    with_errors: set[int] = set()
+    errors_in = {f.file for f in outcome.result.findings if f.severity is Severity.ERROR}
+    for file, data in sorted(outcome.sheets.items()):
+        number = _number(data.cells.get("rg_number"))
+        if number is None:
+            continue
+        received.setdefault(number, []).append(file)
+        if file in errors_in:
+            with_errors.add(number)
+    return Collection(expected, received, with_errors)
+
+
+def _number(cell) -> int | None:
+    if cell is None or cell.value is None:
+        return None
+    try:
+        value = float(str(cell.value).strip().rstrip("."))
+    except ValueError:
+        return None
+    return int(value) if value.is_integer() else None
