@@ -27,6 +27,7 @@ class CheckOutcome:
     result: CheckResult
     catalogue: Catalogue
     sheets: dict[str, SheetData] = dataclasses.field(default_factory=dict)  # what each readable file said
+    paths: dict[str, Path] = dataclasses.field(default_factory=dict)        # where each readable file is
 
 
 def check(config: Config, paths: list[Path] | None = None,
@@ -36,6 +37,7 @@ def check(config: Config, paths: list[Path] | None = None,
     result = CheckResult(findings=findings, files=[f.name for f in files])
     actions: list[Action] = []
     sheets: dict[str, SheetData] = {}
+    paths: dict[str, Path] = {}
     for file in files:
         if progress:
             progress(file.name)
@@ -47,6 +49,7 @@ def check(config: Config, paths: list[Path] | None = None,
         result.extend(read_problems)
         if data is not None:
             sheets[file.name] = data
+            paths[file.name] = file.path
             action, sheet_findings = check_sheet(data, config)
             result.extend(sheet_findings)
             if action:
@@ -56,7 +59,7 @@ def check(config: Config, paths: list[Path] | None = None,
         where = ", ".join(str(p) for p in paths) if paths else str(config.sheets_dir)
         result.findings.append(config.messages.finding("inputs-empty", Severity.ERROR, path=where))
     unique = {a.number: a for a in reversed(actions)}  # the first sheet of a duplicated number
-    return CheckOutcome(result, Catalogue(config, sorted(unique.values(), key=lambda a: a.number)), sheets)
+    return CheckOutcome(result, Catalogue(config, sorted(unique.values(), key=lambda a: a.number)), sheets, paths)
 
 
 def _duplicates(actions: list[Action], config: Config) -> list[Finding]:

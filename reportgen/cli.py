@@ -42,7 +42,7 @@ def _setup_logging(verbose: int, quiet: bool) -> None:
     handler = RichHandler(console=err, show_time=False, show_path=False, markup=False)
     logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
     # WeasyPrint reports every CSS property it ignores; that is for -v, not for every build.
-    logging.getLogger("weasyprint").setLevel(level if verbose else logging.ERROR)
+    logging.getLogger("weasyprint").setLevel({0: logging.ERROR, 1: logging.WARNING}.get(verbose, logging.DEBUG))
     logging.getLogger("fontTools").setLevel(logging.ERROR)
 
 

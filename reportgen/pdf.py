@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import calendar
+import datetime as dt
 import logging
 import mimetypes
+import os
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -53,16 +56,27 @@ def base_url(roots: list[Path]) -> str:
     return Path(roots[-1]).resolve().as_uri() + "/"
 
 
-def render_pdf(html: str, roots: list[Path], **options) -> tuple[bytes, int]:
+PDF_VARIANT = "pdf/a-3a"  # archival, with tagged structure (the "accessible" level)
+
+
+def render_pdf(html: str, roots: list[Path], *, attachments=(), finisher=None, created: dt.date | None = None,
+               variant: str | None = PDF_VARIANT) -> tuple[bytes, int]:
     """Lay out and write the PDF, in memory: (the PDF, its page count).
 
-    ``roots``: the template folders, the report's own first.
+    ``roots``: the template folders, the report's own first. ``created``: the edition's date,
+    used wherever a date would otherwise be the clock's, so the same inputs give the same bytes.
     """
-    options = {"presentational_hints": False, "pdf_tags": True, **options}
+    if created is not None:
+        # fontTools stamps the clock into subset fonts unless this is set (HarfBuzz's subsetter,
+        # which WeasyPrint prefers when libharfbuzz-subset is installed, stamps nothing).
+        os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(calendar.timegm(created.timetuple()))))
     fetcher = AssetFetcher(roots)
     try:
-        document = HTML(string=html, base_url=base_url(roots), url_fetcher=fetcher).render(**options)
-        return document.write_pdf(**options), len(document.pages)
+        document = HTML(string=html, base_url=base_url(roots), url_fetcher=fetcher).render(
+            presentational_hints=False, pdf_tags=True)
+        pdf = document.write_pdf(pdf_variant=variant, pdf_tags=True, attachments=list(attachments),
+                                 finisher=finisher)
+        return pdf, len(document.pages)
     except Exception as exc:  # noqa: BLE001 - WeasyPrint failures reach the user as one message
         log.debug("WeasyPrint failed", exc_info=True)
         raise BuildError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc

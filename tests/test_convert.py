@@ -40,10 +40,10 @@ def test_noise_is_removed():
 
 def test_paragraphs_bullets_and_column_breaks():
     lines = ["Første afsnit slutter", "", "midt i en sætning.", "", "• Et punkt der fortsætter", "på næste linje",
-             "• Andet punkt ved Fjerritslev", "", "Gymnasium", "", "• Tredje", "", "Nyt afsnit"]
+             "• Andet punkt ved Fjerritslev", "", "Gymnasium", "", "• Tredje", "", "Et nyt afsnit begynder"]
     assert convert.paragraphs(lines, set()) == (
         "Første afsnit slutter midt i en sætning.\n\n"
-        "• Et punkt der fortsætter på næste linje\n• Andet punkt ved Fjerritslev Gymnasium\n• Tredje\n\nNyt afsnit")
+        "• Et punkt der fortsætter på næste linje\n• Andet punkt ved Fjerritslev Gymnasium\n• Tredje\n\nEt nyt afsnit begynder")
 
 
 def test_fields_split_in_published_order_and_twice_printed_labels_merge():
@@ -99,6 +99,7 @@ def test_no_extraction_scars_reach_the_sample(converted):
         "line-end hyphen": re.compile(r"[a-zæøå]- (?!og\b|eller\b|samt\b|til\b|\w+- )[a-zæøå]"),  # "erhvervs- landdistrikts- og"
         "broken bullet": re.compile(r"•\s*$|^\s*•\s*•", re.M),
         "stray page number": re.compile(r"^\d{1,2}$", re.M),
+        "bullet cut by a column break": re.compile(r"^•[^\n]*[^.:;!?]\n\n[^\n•]{1,30}(?:\n|$)", re.M),
     }
     for action in converted.actions:
         for key, text in list(action.texts.items()) + [("title", action.title)]:

@@ -9,6 +9,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+from ..archive import xmp
+from ..archive.attachments import attachments
+from ..config import DEFAULT_CONFIG
 from ..exceptions import InputsError
 from ..findings import CheckResult
 from ..pdf import render_pdf
@@ -37,7 +40,9 @@ def build(config_path: Path | str | None = None, out_dir: Path | str | None = No
     progress.stage("render")
     html = render_html(outcome.catalogue)
     progress.stage("layout")
-    pdf_bytes, pages = render_pdf(html, template_dirs(config))
+    pdf_bytes, pages = render_pdf(
+        html, template_dirs(config), created=config.report.date, finisher=xmp.finisher(config),
+        attachments=attachments(outcome.catalogue, Path(config_path or DEFAULT_CONFIG), outcome.paths))
     progress.stage("write")
     out = Path(out_dir or DEFAULT_OUT)
     stem = config.report.file_stem

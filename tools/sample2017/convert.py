@@ -218,11 +218,11 @@ def _continues(previous: list, line: str, keep: set[str], rest: list[str]) -> bo
 
 
 def _short_tail(previous: list, rest: list[str]) -> bool:
-    """A bullet's last word or two alone between blank lines, before the next bullet
-    ("• Understøtte campustanken ved Fjerritslev" / "Gymnasium" / "• Godkende …")."""
-    following = [ln.strip() for ln in rest[1:] if ln.strip()]
-    return (previous[0] and len(rest[0].split()) <= 3 and len(rest) > 1 and not rest[1].strip()
-            and bool(following) and following[0].startswith("•"))
+    """A bullet's last word or two, cut off by a column break onto a line of their own
+    ("• Understøtte campustanken ved Fjerritslev" / "Gymnasium")."""
+    end = next((i for i, ln in enumerate(rest) if i and (not ln.strip() or ln.strip().startswith("•"))), len(rest))
+    tail = [ln.strip() for ln in rest[:end]]
+    return previous[0] and len(tail) == 1 and len(tail[0].split()) <= 3
 
 
 # --- Structure ---------------------------------------------------------------------------------

@@ -1,0 +1,88 @@
+"""What an edition's PDF carries inside: its merged data (Data) and its original inputs (Source).
+
+PDF/A-3 associated files: each attachment is listed in the catalogue's /AF array with its
+/AFRelationship, so the PDF alone is enough to rebuild or audit the edition.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+from weasyprint import Attachment
+
+from ..exceptions import ReportgenError
+from ..model import Catalogue
+
+DATA_NAME = "data.json"
+
+
+def edition_data(catalogue: Catalogue) -> bytes:
+    """The merged data of the edition: every action with every field, marks, status, person."""
+    config = catalogue.config
+    data = {
+        "format": "reportgen-edition/1",
+        **catalogue.to_dict(),
+        "themes": [t.model_dump(mode="json") for t in config.themes],
+        "fields": [f.model_dump(mode="json") for f in config.fields],
+        "committees": [c.model_dump(mode="json") for c in config.committees],
+        "administrations": [a.model_dump(mode="json") for a in config.administrations],
+        "statuses": [s.model_dump(mode="json") for s in config.statuses],
+    }
+    return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def attachments(catalogue: Catalogue, config_file: Path, sheets: dict[str, Path]) -> list[Attachment]:
+    """The data (relationship Data), then the configuration and every sheet (Source)."""
+    day = catalogue.config.report.date
+    when = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    t = catalogue.config.messages
+
+    def attach(data: bytes, name: str, description: str, relationship: str) -> Attachment:
+        return Attachment(string=data, name=name, description=description, created=when, modified=when,
+                          relationship=relationship)
+
+    out = [attach(edition_data(catalogue), DATA_NAME, t("archive.data_description"), "Data"),
+           attach(Path(config_file).read_bytes(), Path(config_file).name, t("archive.config_description"), "Source")]
+    for name, path in sorted(sheets.items()):
+        out.append(attach(path.read_bytes(), f"sheets/{name}", t("archive.sheet_description"), "Source"))
+    return out
+
+
+def read_attachments(pdf: Path) -> dict[str, tuple[bytes, str]]:
+    """Every associated file of a PDF: name -> (bytes, relationship)."""
+    try:
+        reader = PdfReader(pdf)
+        found = {}
+        for spec in reader.trailer["/Root"].get("/AF", []):
+            spec = spec.get_object()
+            name = str(spec.get("/UF") or spec.get("/F"))
+            data = spec["/EF"]["/F"].get_object().get_data()
+            found[name] = (data, str(spec.get("/AFRelationship", "/Unspecified")).lstrip("/"))
+        return found
+    except (OSError, PyPdfError, KeyError, ValueError) as exc:
+        raise ReportgenError(f"cannot read the attachments of {pdf}: {exc}") from None
+
+
+def read_data(pdf: Path) -> dict:
+    found = read_attachments(pdf)
+    if DATA_NAME not in found:
+        raise ReportgenError(f"{pdf} carries no edition data ({DATA_NAME})")
+    return json.loads(found[DATA_NAME][0].decode("utf-8"))
+
+
+def extract(pdf: Path, out_dir: Path) -> list[Path]:
+    """Write every associated file of ``pdf`` into ``out_dir`` (names kept, never outside it)."""
+    out_dir = Path(out_dir).resolve()
+    written = []
+    for name, (data, _) in sorted(read_attachments(pdf).items()):
+        target = (out_dir / name).resolve()
+        if not target.is_relative_to(out_dir):
+            raise ReportgenError(f"refusing an attachment name that leaves the folder: {name}")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+        written.append(target)
+    return written
