@@ -112,11 +112,13 @@ def cli() -> None:
 @common_options
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
               show_default=True, help="Folder for the PDF and HTML.")
-def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path) -> None:
+@click.option("--changes-since", type=click.Path(exists=True, path_type=Path),
+              help="An earlier edition (archive folder, PDF or data JSON): adds the list of changes.")
+def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path, changes_since: Path | None) -> None:
     """Check the sheets, then write the report as HTML and PDF."""
     progress = ConsoleProgress(quiet)
     try:
-        result = build(config_path, out_dir, strict=strict, progress=progress)
+        result = build(config_path, out_dir, strict=strict, changes_since=changes_since, progress=progress)
     finally:
         progress.close()
     config, _ = load_config(config_path)
@@ -200,6 +202,8 @@ def _print_findings(result: CheckResult, t: Messages, *, quiet: bool, strict: bo
 
 
 def main() -> None:
+    from . import cli_archive  # noqa: F401 - registers the archive commands
+
     cli(prog_name="reportgen")
 
 

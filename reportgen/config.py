@@ -156,6 +156,7 @@ class Config(_Model):
     marks: Marks = Marks()
     sheets: SheetsSettings = SheetsSettings()
     round: Round = Round()
+    changes_since: Path | None = None       # an earlier edition: adds "Ændringer siden sidste status"
     labels: dict[str, str] = {}
     base_dir: Path = Field(default=Path("."), exclude=True)
 
@@ -189,6 +190,10 @@ class Config(_Model):
     @property
     def sheets_dir(self) -> Path:
         return self.base_dir / self.sheets.folder
+
+    @property
+    def changes_since_path(self) -> Path | None:
+        return self.base_dir / self.changes_since if self.changes_since else None
 
     def signature(self) -> str:
         """A short hash of everything the standard sheet is made from.

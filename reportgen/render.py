@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import traceback
+
 import jinja2
 from markupsafe import Markup, escape
 
 from .config import Config
+from .exceptions import BuildError
 from .model import Action, Catalogue, Role
 from .paths import default_templates_dir
 from .text import to_html
@@ -47,9 +50,10 @@ def with_label(html: Markup, label: str) -> Markup:
     return Markup('<p class="label-only">') + strong.rstrip() + Markup("</p>") + html
 
 
-def context(catalogue: Catalogue) -> dict:
+def context(catalogue: Catalogue, changes=None) -> dict:
     config = catalogue.config
     return {
+        "changes": changes,
         "config": config,
         "report": config.report,
         "t": config.messages,
@@ -57,6 +61,7 @@ def context(catalogue: Catalogue) -> dict:
         "actions": catalogue.actions,
         "status_of": catalogue.status_of,
         "role_mark": lambda action, key: _role_mark(config, action, key),
+        "field_labels": lambda keys: ", ".join(f.label for f in config.fields if f.key in keys),
         "Role": Role,
         "escape": escape,
     }
@@ -67,6 +72,18 @@ def _role_mark(config: Config, action: Action, key: str) -> str:
     return {Role.ANCHORING: config.marks.anchoring, Role.INTEREST: config.marks.interest}.get(role, "")
 
 
-def render_html(catalogue: Catalogue, template: str = "report.html.j2") -> str:
+def render_html(catalogue: Catalogue, template: str = "report.html.j2", changes=None) -> str:
+    """The report as one HTML document. ``changes``: a diff against an earlier edition
+    (:func:`reportgen.archive.diff.diff_editions`), shown as an appendix."""
     env = environment(catalogue.config)
-    return env.get_template(template).render(context(catalogue))
+    try:
+        return env.get_template(template).render(context(catalogue, changes))
+    except jinja2.TemplateError as exc:  # an overridden template with a mistake: say where
+        raise BuildError(f"template error in {_where(exc)}: {exc.message or exc}") from None
+
+
+def _where(exc: jinja2.TemplateError) -> str:
+    if isinstance(exc, jinja2.TemplateSyntaxError):
+        return f"{exc.filename or exc.name}:{exc.lineno}"
+    frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".j2", ".html", ".css"))]
+    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "a template"

@@ -65,13 +65,13 @@ def small_build_actions(config):
 RUNNING = re.compile(r"^(\d+\s+)?\[ .+ \] Version \S+(\s+\d+)?$")  # the page footer
 
 
-def normalise_pdf_text(text: str, keep_hyphens: bool = False) -> str:
+def normalise_pdf_text(text: str, line_end_hyphen: str = "") -> str:
     """pdftotext's text with the page furniture dropped and lines joined. A hyphen at a line end is
-    either hyphenation (removed) or a word's own ("Fjerritslev-/Svinkløv", kept with
-    ``keep_hyphens``): the text cannot tell, so callers look in both readings."""
+    hyphenation (removed: ""), a word's own ("Fjerritslev-/Svinkløv": "-") or a suspended one
+    ("Social-, sundhed-/og": "- "): the text cannot tell, so callers look in every reading."""
     lines = [ln for ln in text.replace("\f", "\n").split("\n")
              if ln.strip() and not RUNNING.match(ln.strip()) and not ln.strip().isdigit()]
-    text = re.sub(r"(?<=\w)-\n", "-" if keep_hyphens else "", "\n".join(lines))
+    text = re.sub(r"(?<=\w)-\n", line_end_hyphen, "\n".join(lines))
     return " ".join(text.split())
 
 
@@ -80,8 +80,8 @@ def pdf_words(pdf) -> set[str]:
     words = set()
     for order in ("-raw", "-layout", None):
         text = pdftotext(pdf, *([order] if order else []))
-        for keep in (False, True):
-            words |= set(normalise_pdf_text(text, keep).split(" "))
+        for hyphen in ("", "-", "- "):
+            words |= set(normalise_pdf_text(text, hyphen).split(" "))
     return words
 
 

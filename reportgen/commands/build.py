@@ -1,7 +1,8 @@
 """``reportgen build``: check, then render the HTML and print the PDF.
 
-Like MkDocs' build, everything is gathered and made in memory first; files are written only at
-the end, each atomically, and nothing at all when the inputs have errors.
+Like MkDocs' build, everything is gathered and made in memory first (:func:`make_edition`);
+files are written only at the end, each atomically, and nothing at all when the inputs have
+errors. ``publish`` files the same edition in the archive instead.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from pathlib import Path
 
 from ..archive import xmp
 from ..archive.attachments import attachments
-from ..config import DEFAULT_CONFIG
+from ..checks import CheckOutcome
+from ..config import DEFAULT_CONFIG, Config
 from ..exceptions import InputsError
 from ..findings import CheckResult
 from ..pdf import render_pdf
@@ -24,6 +26,22 @@ DEFAULT_OUT = Path("build")
 
 
 @dataclasses.dataclass
+class Edition:
+    """One edition of the report, made in memory."""
+
+    config: Config
+    config_file: Path
+    outcome: CheckOutcome
+    html: str
+    pdf: bytes
+    pages: int
+
+    @property
+    def stem(self) -> str:
+        return self.config.report.file_stem
+
+
+@dataclasses.dataclass
 class BuildResult:
     pdf: Path
     html: Path
@@ -32,20 +50,38 @@ class BuildResult:
     result: CheckResult
 
 
-def build(config_path: Path | str | None = None, out_dir: Path | str | None = None, *, strict: bool = False,
-          progress: Progress = silent) -> BuildResult:
-    config, outcome = run_check(config_path, progress=progress)
+def make_edition(config_path: Path | str | None = None, *, strict: bool = False, changes_since: Path | None = None,
+                 progress: Progress = silent) -> Edition:
+    """Check the sheets (refusing on errors), render the HTML and lay out the PDF; write nothing."""
+    config_file = Path(config_path or DEFAULT_CONFIG)
+    config, outcome = run_check(config_file, progress=progress)
     if outcome.result.failed(strict):
         raise InputsError(outcome.result)
     progress.stage("render")
-    html = render_html(outcome.catalogue)
+    changes = _changes(outcome, changes_since or config.changes_since_path)
+    html = render_html(outcome.catalogue, changes=changes)
     progress.stage("layout")
-    pdf_bytes, pages = render_pdf(
-        html, template_dirs(config), created=config.report.date, finisher=xmp.finisher(config),
-        attachments=attachments(outcome.catalogue, Path(config_path or DEFAULT_CONFIG), outcome.paths))
+    pdf, pages = render_pdf(html, template_dirs(config), created=config.report.date, finisher=xmp.finisher(config),
+                            attachments=attachments(outcome.catalogue, config_file, outcome.paths))
+    return Edition(config, config_file, outcome, html, pdf, pages)
+
+
+def _changes(outcome: CheckOutcome, since: Path | None):
+    if since is None:
+        return None
+    from ..archive.diff import diff_editions
+    from ..sources import load_catalogue
+
+    old, _ = load_catalogue(outcome.catalogue.config, since)
+    return diff_editions(old.to_dict(), outcome.catalogue.to_dict())
+
+
+def build(config_path: Path | str | None = None, out_dir: Path | str | None = None, *, strict: bool = False,
+          changes_since: Path | None = None, progress: Progress = silent) -> BuildResult:
+    edition = make_edition(config_path, strict=strict, changes_since=changes_since, progress=progress)
     progress.stage("write")
     out = Path(out_dir or DEFAULT_OUT)
-    stem = config.report.file_stem
-    html_path = write_text(out / f"{stem}.html", html)
-    pdf_path = write_bytes(out / f"{stem}.pdf", pdf_bytes)
-    return BuildResult(pdf_path, html_path, pages, len(outcome.catalogue.actions), outcome.result)
+    html_path = write_text(out / f"{edition.stem}.html", edition.html)
+    pdf_path = write_bytes(out / f"{edition.stem}.pdf", edition.pdf)
+    return BuildResult(pdf_path, html_path, edition.pages, len(edition.outcome.catalogue.actions),
+                       edition.outcome.result)

@@ -1,0 +1,78 @@
+"""What changed between two editions, per action.
+
+Works on edition data (``Catalogue.to_dict()``, the ``data.json`` inside every PDF), so either
+side can be an archived version, a PDF or the current inputs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+
+
+@dataclasses.dataclass
+class ActionChange:
+    number: int
+    title: str
+    kind: str                                   # "added", "dropped" or "changed"
+    status: tuple[str, str] | None = None
+    responsible: tuple[str, str] | None = None
+    title_change: tuple[str, str] | None = None
+    committees_added: list[str] = dataclasses.field(default_factory=list)
+    committees_removed: list[str] = dataclasses.field(default_factory=list)
+    roles: dict[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    fields: list[str] = dataclasses.field(default_factory=list)
+    words: dict[str, str] = dataclasses.field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v not in (None, [], {})}
+
+
+def diff_editions(old: dict, new: dict, words: bool = False) -> list[ActionChange]:
+    """Per action: added, dropped, or what changed (status, person, marks, which text fields)."""
+    before = {int(a["number"]): a for a in old["actions"]}
+    after = {int(a["number"]): a for a in new["actions"]}
+    changes = []
+    for number in sorted(before.keys() | after.keys()):
+        if number not in before:
+            changes.append(ActionChange(number, after[number]["title"], "added"))
+        elif number not in after:
+            changes.append(ActionChange(number, before[number]["title"], "dropped"))
+        else:
+            change = _compare(before[number], after[number], words)
+            if change:
+                changes.append(change)
+    return changes
+
+
+def _compare(a: dict, b: dict, words: bool) -> ActionChange | None:
+    change = ActionChange(int(b["number"]), b["title"], "changed")
+    for attr, key in (("status", "status"), ("responsible", "responsible"), ("title_change", "title")):
+        if a.get(key) != b.get(key):
+            setattr(change, attr, (a.get(key), b.get(key)))
+    old_c, new_c = set(a.get("committees", [])), set(b.get("committees", []))
+    change.committees_added, change.committees_removed = sorted(new_c - old_c), sorted(old_c - new_c)
+    roles_a, roles_b = a.get("roles", {}), b.get("roles", {})
+    change.roles = {k: (roles_a.get(k, "none"), roles_b.get(k, "none"))
+                    for k in sorted(roles_a.keys() | roles_b.keys()) if roles_a.get(k, "none") != roles_b.get(k, "none")}
+    texts_a, texts_b = a.get("texts", {}), b.get("texts", {})
+    change.fields = [k for k in dict.fromkeys([*texts_a, *texts_b]) if texts_a.get(k, "") != texts_b.get(k, "")]
+    if words:
+        change.words = {k: word_diff(texts_a.get(k, ""), texts_b.get(k, "")) for k in change.fields}
+    changed = (change.status or change.responsible or change.title_change or change.committees_added
+               or change.committees_removed or change.roles or change.fields)
+    return change if changed else None
+
+
+def word_diff(old: str, new: str) -> str:
+    """A readable word-level diff: ``[-removed-]{+added+}``, unchanged words as they are."""
+    a, b = old.split(), new.split()
+    out = []
+    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if op == "equal":
+            out += a[i1:i2]
+        if op in ("delete", "replace"):
+            out.append("[-" + " ".join(a[i1:i2]) + "-]")
+        if op in ("insert", "replace"):
+            out.append("{+" + " ".join(b[j1:j2]) + "+}")
+    return " ".join(out)
