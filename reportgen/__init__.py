@@ -8,16 +8,25 @@ The library API (the CLI is a thin layer over it)::
     result = build("inputs/report.yaml")    # checks, renders, writes build/….pdf
 """
 
+from __future__ import annotations
+
+import importlib
+
 __version__ = "0.1.0"
 
-from .checks import CheckOutcome, check  # noqa: E402
-from .commands.build import BuildResult, build  # noqa: E402
-from .config import Config, load_config  # noqa: E402
-from .findings import CheckResult, Finding, Severity  # noqa: E402
-from .render import render_html  # noqa: E402
-from .sheets.template import write_template  # noqa: E402
+# Imported on first use: `reportgen check` must not pay for WeasyPrint.
+_API = {
+    "BuildResult": "reportgen.commands.build", "build": "reportgen.commands.build",
+    "CheckOutcome": "reportgen.checks", "check": "reportgen.checks",
+    "Config": "reportgen.config", "load_config": "reportgen.config",
+    "CheckResult": "reportgen.findings", "Finding": "reportgen.findings", "Severity": "reportgen.findings",
+    "render_html": "reportgen.render", "write_template": "reportgen.sheets.template",
+    "publish": "reportgen.archive.store", "diff_editions": "reportgen.archive.diff",
+}
+__all__ = sorted(_API)
 
-__all__ = [
-    "BuildResult", "CheckOutcome", "CheckResult", "Config", "Finding", "Severity",
-    "build", "check", "load_config", "render_html", "write_template",
-]
+
+def __getattr__(name: str):
+    if name in _API:
+        return getattr(importlib.import_module(_API[name]), name)
+    raise AttributeError(f"module 'reportgen' has no attribute {name!r}")

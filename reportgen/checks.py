@@ -14,9 +14,10 @@ from pathlib import Path
 from .config import Config
 from .findings import CheckResult, Finding, Severity
 from .model import Action, Catalogue, Role
-from .sheets.files import discover, screen
+from .sheets.files import discover
 from .sheets.layout import MAX_CELL_TEXT, TEMPLATE_VERSION, Item, Kind, choices, items
-from .sheets.reader import CellValue, SheetData, read_sheet
+from .sheets.parallel import read_all
+from .sheets.reader import CellValue, SheetData
 
 _YES = {"x", "ja", "yes", "1", "true"}
 _NO = {"", "nej", "no", "0", "false", "-"}
@@ -38,14 +39,7 @@ def check(config: Config, paths: list[Path] | None = None,
     actions: list[Action] = []
     sheets: dict[str, SheetData] = {}
     paths: dict[str, Path] = {}
-    for file in files:
-        if progress:
-            progress(file.name)
-        problem = screen(file, config)
-        if problem:
-            result.findings.append(problem)
-            continue
-        data, read_problems = read_sheet(file, config)
+    for file, (data, read_problems) in read_all(files, config, progress):
         result.extend(read_problems)
         if data is not None:
             sheets[file.name] = data

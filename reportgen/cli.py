@@ -20,7 +20,6 @@ from rich.console import Console
 from rich.logging import RichHandler
 
 from . import __version__
-from .commands.build import DEFAULT_OUT, build
 from .commands.check import run_check
 from .commands.template import make_template
 from .config import DEFAULT_CONFIG, load_config
@@ -29,7 +28,6 @@ from .findings import CheckResult
 from .locales import Messages
 from .progress import Progress
 from .collection import collection_status, load_expected
-from .commands.sheets import write_round
 from .report_text import check_json, collection_text, findings_text, owners, summary_line
 from .sheets.feedback import write_feedback
 
@@ -110,12 +108,14 @@ def cli() -> None:
 
 @cli.command("build")
 @common_options
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_OUT,
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Folder for the PDF and HTML.")
 @click.option("--changes-since", type=click.Path(exists=True, path_type=Path),
               help="An earlier edition (archive folder, PDF or data JSON): adds the list of changes.")
 def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path, changes_since: Path | None) -> None:
     """Check the sheets, then write the report as HTML and PDF."""
+    from .commands.build import build
+
     progress = ConsoleProgress(quiet)
     try:
         result = build(config_path, out_dir, strict=strict, changes_since=changes_since, progress=progress)
@@ -171,6 +171,8 @@ def check_command(config_path: Path, strict: bool, quiet: bool, paths: tuple[Pat
 def sheets_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path, source: Path | None,
                    mail: bool) -> None:
     """Write one pre-filled standard sheet per action for the next round."""
+    from .commands.sheets import write_round
+
     result = write_round(config_path, out_dir, source, mail)
     config, _ = load_config(config_path)
     t = config.messages

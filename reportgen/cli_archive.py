@@ -11,13 +11,12 @@ from rich.table import Table
 
 from .archive.attachments import extract
 from .archive.diff import diff_editions
-from .archive.store import DEFAULT_ARCHIVE, editions, publish, verify
 from .cli import ConsoleProgress, cli, common_options, err, out
 from .config import load_config
 from .sources import load_catalogue
 
 ARCHIVE_OPTION = click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
-                              default=DEFAULT_ARCHIVE, show_default=True, help="The archive folder.")
+                              default=Path("archive"), show_default=True, help="The archive folder.")
 
 
 @cli.command("publish")
@@ -25,6 +24,8 @@ ARCHIVE_OPTION = click.option("--archive", "archive_dir", type=click.Path(file_o
 @ARCHIVE_OPTION
 def publish_command(config_path: Path, strict: bool, quiet: bool, archive_dir: Path) -> None:
     """Build the report and file it in the archive as a version that never changes."""
+    from .archive.store import publish
+
     progress = ConsoleProgress(quiet)
     try:
         folder = publish(config_path, archive_dir, strict=strict, progress=progress)
@@ -42,6 +43,8 @@ def archive_group() -> None:
 @ARCHIVE_OPTION
 def archive_list(archive_dir: Path) -> None:
     """Show every published edition and version."""
+    from .archive.store import editions
+
     table = Table("edition", "version", "date", "pages", "actions", "PDF", "SHA-256")
     for published in editions(archive_dir):
         m = published.manifest
@@ -56,6 +59,8 @@ def archive_list(archive_dir: Path) -> None:
 @ARCHIVE_OPTION
 def archive_verify(archive_dir: Path) -> None:
     """Recompute every hash; report any file that changed or is missing (exit 1)."""
+    from .archive.store import verify
+
     report = verify(archive_dir)
     for folder, problems in report.items():
         out.print(f"{folder}: {'OK' if not problems else 'DAMAGED'}")

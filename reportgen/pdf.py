@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import contextlib
 import datetime as dt
 import logging
 import mimetypes
@@ -56,27 +57,37 @@ def base_url(roots: list[Path]) -> str:
     return Path(roots[-1]).resolve().as_uri() + "/"
 
 
+def lay_out(html: str, roots: list[Path]):
+    """Lay out the report's pages with WeasyPrint; ``roots``: the template folders, own first."""
+    return HTML(string=html, base_url=base_url(roots), url_fetcher=AssetFetcher(roots)).render(
+        presentational_hints=False, pdf_tags=True)
+
+
 PDF_VARIANT = "pdf/a-3a"  # archival, with tagged structure (the "accessible" level)
 
 
-def render_pdf(html: str, roots: list[Path], *, attachments=(), finisher=None, created: dt.date | None = None,
-               variant: str | None = PDF_VARIANT) -> tuple[bytes, int]:
-    """Lay out and write the PDF, in memory: (the PDF, its page count).
+def write_pdf(document, *, attachments=(), finisher=None, created: dt.date | None = None,
+              variant: str | None = PDF_VARIANT) -> bytes:
+    """Write a laid-out WeasyPrint document as PDF, in memory.
 
-    ``roots``: the template folders, the report's own first. ``created``: the edition's date,
-    used wherever a date would otherwise be the clock's, so the same inputs give the same bytes.
+    ``created``: the edition's date, used wherever a date would otherwise be the clock's, so the
+    same inputs give the same bytes.
     """
     if created is not None:
         # fontTools stamps the clock into subset fonts unless this is set (HarfBuzz's subsetter,
         # which WeasyPrint prefers when libharfbuzz-subset is installed, stamps nothing).
         os.environ.setdefault("SOURCE_DATE_EPOCH", str(int(calendar.timegm(created.timetuple()))))
-    fetcher = AssetFetcher(roots)
+    return document.write_pdf(pdf_variant=variant, pdf_tags=True, attachments=list(attachments),
+                              finisher=finisher)
+
+
+@contextlib.contextmanager
+def weasyprint_errors():
+    """WeasyPrint failures reach the user as one message (exit code 3), not a traceback."""
     try:
-        document = HTML(string=html, base_url=base_url(roots), url_fetcher=fetcher).render(
-            presentational_hints=False, pdf_tags=True)
-        pdf = document.write_pdf(pdf_variant=variant, pdf_tags=True, attachments=list(attachments),
-                                 finisher=finisher)
-        return pdf, len(document.pages)
-    except Exception as exc:  # noqa: BLE001 - WeasyPrint failures reach the user as one message
+        yield
+    except BuildError:
+        raise
+    except Exception as exc:  # noqa: BLE001
         log.debug("WeasyPrint failed", exc_info=True)
         raise BuildError(f"PDF rendering failed: {type(exc).__name__}: {exc}") from exc

@@ -258,3 +258,19 @@ def test_feedback_workbook_cell_by_cell(report_dir, config, tmp_path):
     set_cells(written, rg_status="Igangsat", rg_field_maal="Et mål", rg_admin_staben="Ingen")
     back = check(config, [written])
     assert back.result.findings == [] and back.catalogue.actions[0].texts["maal"] == "Et mål"
+
+
+def test_reading_is_bounded_in_time(report_dir, config, sample_catalogue):
+    """Every file is read in a worker with a deadline: a file too slow to read is an error."""
+    import yaml
+    from reportgen.config import load_config
+
+    for number in range(2, 12):  # enough sheets to read in parallel workers
+        write_template(config, report_dir / "sheets" / f"{number:02d}x.xlsx", action_with(sample_catalogue, number))
+    data = yaml.safe_load((report_dir / "report.yaml").read_text(encoding="utf-8"))
+    data["sheets"]["max_seconds"] = 0.000001
+    (report_dir / "report.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    slow, _ = load_config(report_dir / "report.yaml")
+    outcome = check(slow)
+    assert {f.code for f in outcome.result.findings} == {"file-too-slow"}
+    assert len(outcome.result.findings) == 13

@@ -12,8 +12,6 @@ from pathlib import Path
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
-from weasyprint import Attachment
-
 from ..exceptions import ReportgenError
 from ..model import Catalogue
 
@@ -35,13 +33,16 @@ def edition_data(catalogue: Catalogue) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def attachments(catalogue: Catalogue, config_file: Path, sheets: dict[str, Path]) -> list[Attachment]:
-    """The data (relationship Data), then the configuration and every sheet (Source)."""
+def attachments(catalogue: Catalogue, config_file: Path, sheets: dict[str, Path]) -> list:
+    """The data (relationship Data), then the configuration and every sheet (Source), as
+    WeasyPrint attachments."""
+    from weasyprint import Attachment
+
     day = catalogue.config.report.date
     when = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
     t = catalogue.config.messages
 
-    def attach(data: bytes, name: str, description: str, relationship: str) -> Attachment:
+    def attach(data: bytes, name: str, description: str, relationship: str):
         return Attachment(string=data, name=name, description=description, created=when, modified=when,
                           relationship=relationship)
 

@@ -16,7 +16,7 @@ from ..checks import CheckOutcome
 from ..config import DEFAULT_CONFIG, Config
 from ..exceptions import InputsError
 from ..findings import CheckResult
-from ..pdf import render_pdf
+from ..pdf import lay_out, weasyprint_errors, write_pdf
 from ..progress import Progress, silent
 from ..render import render_html, template_dirs
 from ..writers import write_bytes, write_text
@@ -61,9 +61,12 @@ def make_edition(config_path: Path | str | None = None, *, strict: bool = False,
     changes = _changes(outcome, changes_since or config.changes_since_path)
     html = render_html(outcome.catalogue, changes=changes)
     progress.stage("layout")
-    pdf, pages = render_pdf(html, template_dirs(config), created=config.report.date, finisher=xmp.finisher(config),
-                            attachments=attachments(outcome.catalogue, config_file, outcome.paths))
-    return Edition(config, config_file, outcome, html, pdf, pages)
+    with weasyprint_errors():
+        document = lay_out(html, template_dirs(config))
+        progress.stage("write")
+        pdf = write_pdf(document, created=config.report.date, finisher=xmp.finisher(config),
+                        attachments=attachments(outcome.catalogue, config_file, outcome.paths))
+    return Edition(config, config_file, outcome, html, pdf, len(document.pages))
 
 
 def _changes(outcome: CheckOutcome, since: Path | None):
@@ -79,7 +82,6 @@ def _changes(outcome: CheckOutcome, since: Path | None):
 def build(config_path: Path | str | None = None, out_dir: Path | str | None = None, *, strict: bool = False,
           changes_since: Path | None = None, progress: Progress = silent) -> BuildResult:
     edition = make_edition(config_path, strict=strict, changes_since=changes_since, progress=progress)
-    progress.stage("write")
     out = Path(out_dir or DEFAULT_OUT)
     html_path = write_text(out / f"{edition.stem}.html", edition.html)
     pdf_path = write_bytes(out / f"{edition.stem}.pdf", edition.pdf)
