@@ -4,7 +4,8 @@ Exit codes (scripts may rely on them):
   0  done, no problems (or only warnings)
   1  the sheets have errors (or warnings, with --strict); nothing was written
   2  wrong usage, or a configuration that cannot be used
-  3  the build failed for another reason (rendering, writing files)
+  3  the build failed for another reason (rendering, a broken template, writing files)
+  4  refused: this version is already published
 """
 
 from __future__ import annotations
@@ -23,11 +24,11 @@ from . import __version__
 from .commands.check import run_check
 from .commands.template import make_template
 from .config import DEFAULT_CONFIG, load_config
+from .collection import collection_status, load_expected
 from .exceptions import ConfigError, InputsError, ReportgenError
 from .findings import CheckResult
 from .locales import Messages
 from .progress import Progress
-from .collection import collection_status, load_expected
 from .report_text import check_json, collection_text, findings_text, owners, summary_line
 from .sheets.feedback import write_feedback
 
@@ -60,7 +61,7 @@ def common_options(func):
                 err.print(finding.describe())
             sys.exit(exc.exit_code)
         except InputsError as exc:
-            _print_findings(exc.result, Messages(None), quiet=False, strict=kwargs.get("strict", False))
+            _print_findings(exc.result, exc.messages or Messages(None), quiet=False, strict=kwargs.get("strict", False))
             sys.exit(exc.exit_code)
         except ReportgenError as exc:
             err.print(f"reportgen: {exc}")

@@ -29,8 +29,8 @@ class InputsError(ReportgenError):
 
     exit_code = 1
 
-    def __init__(self, result):
-        self.result = result
+    def __init__(self, result, messages=None):
+        self.result, self.messages = result, messages  # messages: in the report's language
         super().__init__(f"{len(result.errors)} error(s) in the inputs")
 
 

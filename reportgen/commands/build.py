@@ -56,7 +56,7 @@ def make_edition(config_path: Path | str | None = None, *, strict: bool = False,
     config_file = Path(config_path or DEFAULT_CONFIG)
     config, outcome = run_check(config_file, progress=progress)
     if outcome.result.failed(strict):
-        raise InputsError(outcome.result)
+        raise InputsError(outcome.result, config.messages)
     progress.stage("render")
     changes = _changes(outcome, changes_since or config.changes_since_path)
     html = render_html(outcome.catalogue, changes=changes)
