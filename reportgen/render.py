@@ -61,6 +61,7 @@ def context(catalogue: Catalogue, changes=None) -> dict:
         "actions": catalogue.actions,
         "status_of": catalogue.status_of,
         "role_mark": lambda action, key: _role_mark(config, action, key),
+        "status_counts": lambda actions: {s.key: sum(a.status == s.key for a in actions) for s in config.statuses},
         "field_labels": lambda keys: ", ".join(f.label for f in config.fields if f.key in keys),
         "Role": Role,
         "escape": escape,
