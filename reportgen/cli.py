@@ -122,8 +122,7 @@ def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path, c
         result = build(config_path, out_dir, strict=strict, changes_since=changes_since, progress=progress)
     finally:
         progress.close()
-    config, _ = load_config(config_path)
-    t = config.messages
+    t = result.config.messages
     if result.result.findings and not quiet:
         _print_findings(result.result, t, quiet=True, strict=strict)
     if not quiet:
@@ -175,8 +174,7 @@ def sheets_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path, 
     from .commands.sheets import write_round
 
     result = write_round(config_path, out_dir, source, mail)
-    config, _ = load_config(config_path)
-    t = config.messages
+    t = result.config.messages
     if result.source_check and result.source_check.findings and not quiet:
         _print_findings(result.source_check, t, quiet=True, strict=strict)
     if result.drafts and not quiet:

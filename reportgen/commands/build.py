@@ -48,6 +48,7 @@ class BuildResult:
     pages: int
     actions: int
     result: CheckResult
+    config: Config
 
 
 def make_edition(config_path: Path | str | None = None, *, strict: bool = False, changes_since: Path | None = None,
@@ -86,4 +87,4 @@ def build(config_path: Path | str | None = None, out_dir: Path | str | None = No
     html_path = write_text(out / f"{edition.stem}.html", edition.html)
     pdf_path = write_bytes(out / f"{edition.stem}.pdf", edition.pdf)
     return BuildResult(pdf_path, html_path, edition.pages, len(edition.outcome.catalogue.actions),
-                       edition.outcome.result)
+                       edition.outcome.result, edition.config)

@@ -22,6 +22,7 @@ class SheetsResult:
     round_file: Path
     drafts: list[Path]
     source_check: CheckResult | None
+    config: Config
 
 
 def sheet_file_name(action: Action) -> str:
@@ -44,7 +45,7 @@ def write_round(config_path: Path | str | None, out_dir: Path | str, source: Pat
     round_file = write_text(out / ROUND_FILE, json.dumps(_round(config, catalogue.actions, sheets),
                                                          ensure_ascii=False, indent=2) + "\n")
     drafts = write_drafts(config, by_person, out / "mail") if mail else []
-    return SheetsResult(sheets, round_file, drafts, source_check)
+    return SheetsResult(sheets, round_file, drafts, source_check, config)
 
 
 def _round(config: Config, actions: list[Action], sheets: list[Path]) -> dict:
