@@ -32,11 +32,10 @@ STAGED_BUILD = textwrap.dedent("""
     from reportgen.archive.attachments import attachments
     from reportgen.checks import check
     from reportgen.config import load_config
-    from reportgen.pdf import AssetFetcher, base_url
+    from reportgen.pdf import lay_out, write_pdf
     from reportgen.render import render_html, template_dirs
     from reportgen.sheets.files import discover, screen
     from reportgen.sheets.reader import read_sheet
-    from weasyprint import HTML
 
     config_file, out = Path(sys.argv[1]), Path(sys.argv[2])
     times = {}
@@ -53,14 +52,12 @@ STAGED_BUILD = textwrap.dedent("""
     t = time.perf_counter()
     html = render_html(outcome.catalogue)
     times["render HTML"] = time.perf_counter() - t
-    roots = template_dirs(config)
     t = time.perf_counter()
-    document = HTML(string=html, base_url=base_url(roots), url_fetcher=AssetFetcher(roots)).render(
-        presentational_hints=False, pdf_tags=True)
+    document = lay_out(html, template_dirs(config))
     times["layout"] = time.perf_counter() - t
     t = time.perf_counter()
-    pdf = document.write_pdf(pdf_variant="pdf/a-3a", pdf_tags=True, finisher=xmp.finisher(config),
-                             attachments=attachments(outcome.catalogue, config_file, outcome.paths))
+    pdf = write_pdf(document, created=config.report.date, finisher=xmp.finisher(config),
+                    attachments=attachments(outcome.catalogue, config_file, outcome.paths))
     times["write PDF"] = time.perf_counter() - t
     (out / "report.html").write_text(html, encoding="utf-8")
     (out / "report.pdf").write_bytes(pdf)

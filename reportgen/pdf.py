@@ -30,7 +30,6 @@ class AssetFetcher(URLFetcher):
     def __init__(self, roots: list[Path]):
         super().__init__(allowed_protocols={"file"}, allow_redirects=False, timeout=5)
         self.roots = [Path(r).resolve() for r in roots]
-        self.fetched: list[str] = []
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         parts = urlsplit(url)
@@ -41,7 +40,6 @@ class AssetFetcher(URLFetcher):
         for root in self.roots:
             candidate = (root / relative).resolve()
             if candidate.is_relative_to(root) and candidate.is_file():
-                self.fetched.append(str(relative))
                 mime = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
                 return URLFetcherResponse(url, candidate.read_bytes(), {"Content-Type": mime})
         raise ValueError(f"not a file of the report's assets: {url[:120]}")

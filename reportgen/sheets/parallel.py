@@ -1,8 +1,10 @@
-"""Reading many sheets: in worker processes, each file bounded in time.
+"""Reading many sheets: in worker processes, in parallel, each file bounded in time.
 
-A worker process can be stopped, a thread cannot: a file that takes longer than
-``sheets.max_seconds`` to read is reported (``file-too-slow``) and its worker is killed, so no
-sheet can hang a check. With more than a handful of files the workers also read in parallel.
+Every read stops itself after ``sheets.max_seconds`` (the reader checks its deadline row by
+row: ``file-too-slow``). With more than a handful of files the sheets are read in worker
+processes, which also gives a hard bound: a worker still busy some seconds after that deadline
+is killed, its file reported, and the rest read one by one. With fewer files, or after such a
+kill, files are read in this process, bounded by the reader's own deadline only.
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from ..config import Config
-from ..findings import Finding, Severity
+from ..findings import CheckResult, Finding, Severity
 from ..model import Action, Role
 from ..writers import atomic_path
 from .layout import META_SIGNATURE, META_VERSION, TEMPLATE_VERSION, Item, Kind, choices, items, theme_choice
@@ -79,19 +79,12 @@ def _make_reproducible(path: Path, day: dt.date) -> None:
 def _write_main(wb: Workbook, ws, config: Config, values: dict[str, object], feedback: list[Finding]) -> dict[str, str]:
     """Lay out every item; returns where each defined name points (name -> "B12")."""
     t = config.messages
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 80
-    ws.column_dimensions["C"].width = 45
-    ws["A1"] = t("sheet.heading", title=config.report.title)
-    ws["A1"].font = Font(bold=True, size=14)
+    _sheet_top(ws, t("sheet.heading", title=config.report.title), {"A": 30, "B": 80, "C": 45}, 4,
+               [t("sheet.col_field"), t("sheet.col_value"), t("sheet.col_help")])
     ws["A2"] = t("sheet.intro")
     ws["A2"].alignment = WRAP_TOP
     ws.merge_cells("A2:C2")
     ws.row_dimensions[2].height = 32
-    for col, key in zip("ABC", ("sheet.col_field", "sheet.col_value", "sheet.col_help")):
-        ws[f"{col}4"] = t(key)
-        ws[f"{col}4"].font = Font(bold=True)
-        ws[f"{col}4"].fill = HEADER_FILL
     ws.freeze_panes = "A5"
     validations = _validations(config)
     problems: dict[str, list[Finding]] = {}
@@ -127,20 +120,12 @@ def _write_feedback(wb: Workbook, config: Config, feedback: list[Finding], cells
     t = config.messages
     ws = wb.create_sheet(t("sheet.feedback"), 0)
     wb.active = 0
-    ws["A1"] = t("sheet.feedback_heading")
-    ws["A1"].font = Font(bold=True, size=14)
+    _sheet_top(ws, t("sheet.feedback_heading"), {"A": 22, "B": 10, "C": 10, "D": 28, "E": 60, "F": 60}, 4,
+               [t("sheet.feedback_code"), t("sheet.feedback_severity"), t("sheet.feedback_cell"),
+                t("sheet.col_field"), t("sheet.feedback_problem"), t("sheet.feedback_fix")])
     ws["A2"] = t("sheet.feedback_lead")
-    widths = {"A": 22, "B": 10, "C": 10, "D": 28, "E": 60, "F": 60}
-    for col, width in widths.items():
-        ws.column_dimensions[col].width = width
-    header = [t("sheet.feedback_code"), t("sheet.feedback_severity"), t("sheet.feedback_cell"),
-              t("sheet.col_field"), t("sheet.feedback_problem"), t("sheet.feedback_fix")]
-    for col, text in enumerate(header, start=1):
-        ws.cell(4, col, text).font = Font(bold=True)
-        ws.cell(4, col).fill = HEADER_FILL
     labels = {item.name: item.label for item in items(config)}
-    order = {Severity.ERROR: 0, Severity.WARNING: 1}
-    for row, f in enumerate(sorted(feedback, key=lambda f: order[f.severity]), start=5):
+    for row, f in enumerate(CheckResult(findings=list(feedback)).sorted(), start=5):
         values = [f.code, t(f"severity.{f.severity.value}"), cells.get(f.field or "", ""),
                   labels.get(f.field or "", ""), f.message, f.fix]
         for col, value in enumerate(values, start=1):
@@ -203,20 +188,24 @@ def _write_meta(wb: Workbook, config: Config) -> None:
         wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheetname(ws.title)}!$B${row}")
 
 
+def _sheet_top(ws, heading: str, widths: dict[str, float], header_row: int, headers: list[str]) -> None:
+    """A sheet's heading in A1, its column widths, and its bold, shaded header row."""
+    ws["A1"] = heading
+    ws["A1"].font = Font(bold=True, size=14)
+    for col, width in widths.items():
+        ws.column_dimensions[col].width = width
+    for col, text in enumerate(headers, start=1):
+        ws.cell(header_row, col, text).font = Font(bold=True)
+        ws.cell(header_row, col).fill = HEADER_FILL
+
+
 def _write_guide(ws, config: Config) -> None:
     t = config.messages
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 16
-    ws.column_dimensions["C"].width = 90
-    ws["A1"] = t("sheet.guide_heading")
-    ws["A1"].font = Font(bold=True, size=14)
+    row = 5
+    _sheet_top(ws, t("sheet.guide_heading"), {"A": 30, "B": 16, "C": 90}, row,
+               [t("sheet.col_field"), t("sheet.guide_required"), t("sheet.col_help")])
     ws["A2"] = t("sheet.guide_lead")
     ws["A3"] = t("sheet.text_help")
-    row = 5
-    for col, key in zip("ABC", ("sheet.col_field", "sheet.guide_required", "sheet.col_help")):
-        ws[f"{col}{row}"] = t(key)
-        ws[f"{col}{row}"].font = Font(bold=True)
-        ws[f"{col}{row}"].fill = HEADER_FILL
     seen = set()
     for item in items(config):
         label = item.section if item.kind in (Kind.YES_NO, Kind.ROLE) else item.label
