@@ -19,9 +19,10 @@ $(VENV)/.installed: pyproject.toml scripts/install-system-packages.sh
 	$(BIN)/pip install -q -e .
 	touch $@
 
-$(VENV)/.installed-test: $(VENV)/.installed
+$(VENV)/.installed-test: $(VENV)/.installed tests/browser/package-lock.json
 	scripts/install-system-packages.sh --test
 	$(BIN)/pip install -q -e '.[test]'
+	cd tests/browser && npm ci --no-audit --no-fund --silent
 	touch $@
 
 clean:

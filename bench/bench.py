@@ -83,6 +83,21 @@ OPEN_ALL = textwrap.dedent("""
         load_workbook(path).close()
 """)
 
+# The proofing loop of `reportgen serve`: the page made again after one sheet was saved.
+PREVIEW_UPDATE = textwrap.dedent("""
+    import sys, time
+    from pathlib import Path
+    from reportgen.preview import Preview
+    preview = Preview(sys.argv[1])
+    preview.rebuild()
+    sheet = Path(sys.argv[2])
+    sheet.touch()
+    start = time.perf_counter()
+    preview.rebuild()
+    assert preview.outcome is not None and not preview.outcome.result.errors
+    print(time.perf_counter() - start)
+""")
+
 
 def run(args: list[str], env: dict | None = None) -> tuple[float, float, str]:
     """(wall seconds, peak MB of the child, stdout) of one command in a fresh process."""
@@ -130,6 +145,7 @@ def measure_rebuild_and_check(config: Path, work: Path, results: dict) -> None:
     texts = {**action.texts, "maal": action.texts["maal"] + " Ændret."}
     write_template(cfg, sheet, dataclasses.replace(action, texts=texts))
     results["rebuild_s"], _, _ = run(reportgen("build", "-q", "-c", copy / config.name, "--out", work / "rebuild"))
+    results["preview_s"] = float(run(py(PREVIEW_UPDATE, copy / config.name, sheet))[2])
     results["check_s"], _, _ = run(reportgen("check", "-q", "-c", config))
     results["open_all_s"], _, _ = run(py(OPEN_ALL, config.parent / "sheets"))
 
@@ -166,6 +182,8 @@ def report(results: dict) -> str:
     if "rebuild_s" in results:
         plain = results["sample"]["plain_s"]
         lines.append(f"\nrebuild after one changed sheet {results['rebuild_s']:7.2f} s   / plain {results['rebuild_s'] / plain:5.2f}")
+        lines.append(f"preview update (reportgen serve) {results['preview_s']:7.2f} s   / plain "
+                     f"{results['preview_s'] / plain:5.2f}")
         lines.append(f"check of the sample             {results['check_s']:7.2f} s   / opening the sheets with openpyxl "
                      f"({results['open_all_s']:.2f} s) {results['check_s'] / results['open_all_s']:5.2f}")
     if "500 actions" in results:

@@ -110,11 +110,11 @@ def cli() -> None:
 @cli.command("build")
 @common_options
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
-              show_default=True, help="Folder for the PDF and HTML.")
+              show_default=True, help="Folder for the PDF, its HTML and the web edition.")
 @click.option("--changes-since", type=click.Path(exists=True, path_type=Path),
               help="An earlier edition (archive folder, PDF or data JSON): adds the list of changes.")
 def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path, changes_since: Path | None) -> None:
-    """Check the sheets, then write the report as HTML and PDF."""
+    """Check the sheets, then write the report as PDF and as a web edition."""
     from .commands.build import build
 
     progress = ConsoleProgress(quiet)
@@ -127,6 +127,7 @@ def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path, c
         _print_findings(result.result, t, quiet=True, strict=strict)
     if not quiet:
         err.print(t("cli.html_written", path=result.html))
+        err.print(t("cli.web_written", path=result.web / "index.html"))
         err.print(f"{result.pages} pages, {result.actions} actions")
     out.print(t("cli.written", path=result.pdf))
 
@@ -203,7 +204,7 @@ def _print_findings(result: CheckResult, t: Messages, *, quiet: bool, strict: bo
 
 
 def main() -> None:
-    from . import cli_archive  # noqa: F401 - registers the archive commands
+    from . import cli_archive, cli_tools  # noqa: F401 - register their commands
 
     cli(prog_name="reportgen")
 

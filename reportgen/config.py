@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
 
 from .exceptions import ConfigError
 from .findings import Finding, Severity
@@ -63,8 +63,68 @@ class ReportMeta(_Model):
         return f"{self.slug or slugify(self.title)}-v{self.version}"
 
 
+Length = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)?(mm|cm|pt|in)$")]
+
+
+def _kind(*suffixes: str) -> AfterValidator:
+    def check(path: Path) -> Path:
+        if path.suffix.lower() not in suffixes:
+            raise ValueError(f"{path}: expected a {', '.join(suffixes)} file")
+        return path
+    return AfterValidator(check)
+
+
+FontFile = Annotated[Path, _kind(".ttf", ".otf", ".woff", ".woff2")]
+ImageFile = Annotated[Path, _kind(".png", ".jpg", ".jpeg", ".svg")]
+RUNNING_FIELDS = ("title", "running", "version", "edition", "date", "organisation")
+
+
+class Font(_Model):
+    """The text font's files, relative to the configuration; a missing face falls back to a near one."""
+
+    regular: FontFile
+    italic: FontFile | None = None
+    semibold: FontFile | None = None
+    bold: FontFile | None = None
+    bold_italic: FontFile | None = None
+
+    def faces(self) -> list[tuple[Path, int, str]]:
+        """(file, weight, style) for every face the stylesheet declares."""
+        bold = self.bold or self.semibold or self.regular
+        return [(self.regular, 400, "normal"), (self.italic or self.regular, 400, "italic"),
+                (self.semibold or bold, 600, "normal"), (bold, 700, "normal"),
+                (self.bold_italic or self.italic or bold, 700, "italic")]
+
+
+class Margins(_Model):
+    top: Length = "18mm"
+    right: Length = "17mm"
+    bottom: Length = "20mm"
+    left: Length = "17mm"
+
+    def css(self) -> str:
+        return f"{self.top} {self.right} {self.bottom} {self.left}"
+
+
 class Style(_Model):
+    """The house style: everything a municipality sets without touching a template."""
+
     brand: Colour = "#1f4e79"
+    font: Font | None = None                # None: Open Sans, shipped with reportgen
+    font_size: Length = "9.8pt"
+    margins: Margins = Margins()
+    logo: ImageFile | None = None           # on the cover and at the top of the web edition
+    running_line: str | None = None         # e.g. "[ {running} ] Version {version}"; "" for none
+
+    @field_validator("running_line")
+    @classmethod
+    def _fields_known(cls, value: str | None) -> str | None:
+        if value:
+            try:
+                value.format(**{name: "" for name in RUNNING_FIELDS})
+            except (KeyError, IndexError, ValueError) as exc:
+                raise ValueError(f"unknown placeholder {exc} (known: {', '.join(RUNNING_FIELDS)})") from None
+        return value
 
 
 class Section(_Model):
@@ -73,19 +133,32 @@ class Section(_Model):
     new_page: bool = False
 
 
-class Cover(_Model):
+class _Pictured(_Model):
+    @model_validator(mode="after")
+    def _described(self):
+        if getattr(self, "image", None) is not None and not self.image_alt:
+            raise ValueError("image_alt: describe the picture for readers who cannot see it (screen readers, "
+                             "the tagged PDF)")
+        return self
+
+
+class Cover(_Pictured):
     heading: Text | None = None
     text: str = ""
     web: Text = ""
     dateline: Text = ""
+    image: ImageFile | None = None
+    image_alt: Text = ""                    # required with an image: what it shows
 
 
-class Theme(_Model):
+class Theme(_Pictured):
     number: int = Field(ge=1, le=99)
     heading: Text = Field(min_length=1)
     subtitle: Text = ""
     intro: str = ""
     colour: Colour = "#2f5d8a"
+    image: ImageFile | None = None          # on the theme's opening page
+    image_alt: Text = ""
 
 
 class ActionField(_Model):
@@ -195,6 +268,24 @@ class Config(_Model):
     def changes_since_path(self) -> Path | None:
         return self.base_dir / self.changes_since if self.changes_since else None
 
+    def running_line(self) -> str:
+        """The line in every page footer (besides the page number)."""
+        pattern = self.style.running_line
+        if pattern is None:
+            pattern = "[ {running} ] " + self.messages("report.version") + " {version}"
+        r = self.report
+        return pattern.format(title=r.title, running=r.running, version=r.version, edition=r.edition,
+                              date=r.date.isoformat(), organisation=r.organisation)
+
+    def files(self) -> list[tuple[tuple, Path]]:
+        """The files the configuration names (fonts, logo, pictures): key path and where it is."""
+        named: list[tuple[tuple, Path | None]] = [(("style", "logo"), self.style.logo),
+                                                  (("cover", "image"), self.cover.image)]
+        if self.style.font:
+            named += [(("style", "font", face), getattr(self.style.font, face)) for face in Font.model_fields]
+        named += [(("themes", i, "image"), theme.image) for i, theme in enumerate(self.themes)]
+        return [(loc, self.base_dir / path) for loc, path in named if path is not None]
+
     def signature(self) -> str:
         """A short hash of everything the standard sheet is made from.
 
@@ -256,7 +347,38 @@ def load_config(path: Path | str | None = None) -> tuple[Config, list[Finding]]:
         )
         for loc in unknown_keys(config)
     ]
-    return config, warnings
+    missing = [_config_finding("config-file-missing", where, lines.get(loc), language=language, key=_dotted(loc),
+                               path=str(path)) for loc, path in config.files() if not _usable_file(path)]
+    if missing:
+        raise ConfigError(missing)
+    return config, warnings + _contrast_warnings(config, where, lines, language)
+
+
+MAX_ASSET_BYTES = 20 * 1024 * 1024
+
+
+def _usable_file(path: Path) -> bool:
+    return path.is_file() and path.stat().st_size <= MAX_ASSET_BYTES
+
+
+def _contrast_warnings(config: Config, where: str, lines: dict, language) -> list[Finding]:
+    """WCAG 2.1 AA asks 4.5:1 for text: white on theme colours, black on status tints."""
+    pairs = [(("style", "brand"), config.style.brand, "#ffffff")]
+    pairs += [(("themes", i, "colour"), t.colour, "#ffffff") for i, t in enumerate(config.themes)]
+    pairs += [(("statuses", i, "colour"), s.colour, "#1d1d1b") for i, s in enumerate(config.statuses)]
+    return [_config_finding("config-contrast", where, lines.get(loc), Severity.WARNING, language=language,
+                            key=_dotted(loc), ratio=f"{contrast(a, b):.1f}")
+            for loc, a, b in pairs if contrast(a, b) < 4.5]
+
+
+def contrast(colour_a: str, colour_b: str) -> float:
+    """The WCAG contrast ratio of two #rrggbb colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    high, low = sorted((luminance(colour_a), luminance(colour_b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
 
 def _language(data: dict) -> str | None:

@@ -20,29 +20,37 @@ log = logging.getLogger(__name__)
 
 
 class AssetFetcher(URLFetcher):
-    """Serves ``file:`` URLs under the template folders, and refuses everything else.
+    """Serves ``file:`` URLs under the template folders and the files the configuration names
+    (its font, logo, pictures), and refuses everything else.
 
-    No network, no redirects, no ``data:`` or other schemes, no file outside the allowed
-    folders. A path is looked up in each folder in turn (the report's own first), relative to
-    the first, which is the base URL of the document.
+    No network, no redirects, no ``data:`` or other schemes, no other file. A path under the
+    folders is looked up in each folder in turn (the report's own first), relative to the first,
+    which is the base URL of the document.
     """
 
-    def __init__(self, roots: list[Path]):
+    def __init__(self, roots: list[Path], files: list[Path] = ()):
         super().__init__(allowed_protocols={"file"}, allow_redirects=False, timeout=5)
         self.roots = [Path(r).resolve() for r in roots]
+        self.files = {Path(f).resolve() for f in files}
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
         parts = urlsplit(url)
         if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
             raise ValueError(f"reportgen loads only its own assets, not {url[:80]}")
         path = Path(unquote(parts.path)).resolve()
+        if path in self.files:
+            return self._response(url, path)
         relative = self._relative(path)
         for root in self.roots:
             candidate = (root / relative).resolve()
             if candidate.is_relative_to(root) and candidate.is_file():
-                mime = mimetypes.guess_type(candidate.name)[0] or "application/octet-stream"
-                return URLFetcherResponse(url, candidate.read_bytes(), {"Content-Type": mime})
+                return self._response(url, candidate)
         raise ValueError(f"not a file of the report's assets: {url[:120]}")
+
+    @staticmethod
+    def _response(url: str, path: Path) -> URLFetcherResponse:
+        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
 
     def _relative(self, path: Path) -> Path:
         for root in self.roots:
@@ -55,9 +63,11 @@ def base_url(roots: list[Path]) -> str:
     return Path(roots[-1]).resolve().as_uri() + "/"
 
 
-def lay_out(html: str, roots: list[Path]):
-    """Lay out the report's pages with WeasyPrint; ``roots``: the template folders, own first."""
-    return HTML(string=html, base_url=base_url(roots), url_fetcher=AssetFetcher(roots)).render(
+def lay_out(html: str, roots: list[Path], files: list[Path] = ()):
+    """Lay out the report's pages with WeasyPrint; ``roots``: the template folders, own first;
+    ``files``: other files the pages may use (those the configuration names)."""
+    fetcher = AssetFetcher(roots, files)
+    return HTML(string=html, base_url=base_url(roots), url_fetcher=fetcher).render(
         presentational_hints=False, pdf_tags=True)
 
 

@@ -14,6 +14,7 @@ import traceback
 import jinja2
 from markupsafe import Markup, escape
 
+from .assets import Assets
 from .config import Config
 from .exceptions import BuildError
 from .model import Action, Catalogue, Role
@@ -50,9 +51,13 @@ def with_label(html: Markup, label: str) -> Markup:
     return Markup('<p class="label-only">') + strong.rstrip() + Markup("</p>") + html
 
 
-def context(catalogue: Catalogue, changes=None) -> dict:
+def context(catalogue: Catalogue, changes=None, assets: Assets | None = None) -> dict:
     config = catalogue.config
+    assets = assets or Assets(config, template_dirs(config))
     return {
+        "asset": assets.url,
+        "web": assets.web,
+        "preview": None,
         "changes": changes,
         "config": config,
         "report": config.report,
@@ -73,12 +78,18 @@ def _role_mark(config: Config, action: Action, key: str) -> str:
     return {Role.ANCHORING: config.marks.anchoring, Role.INTEREST: config.marks.interest}.get(role, "")
 
 
-def render_html(catalogue: Catalogue, template: str = "report.html.j2", changes=None) -> str:
-    """The report as one HTML document. ``changes``: a diff against an earlier edition
-    (:func:`reportgen.archive.diff.diff_editions`), shown as an appendix."""
+PRINT, WEB = "report.html.j2", "web.html.j2"
+
+
+def render_html(catalogue: Catalogue, template: str = PRINT, changes=None, assets: Assets | None = None,
+                **extra) -> str:
+    """The report as one HTML document: for print (``PRINT``) or the web edition (``WEB``, with
+    ``assets`` made with ``web=True``). ``changes``: a diff against an earlier edition
+    (:func:`reportgen.archive.diff.diff_editions`), shown as an appendix. ``extra``: more
+    context, e.g. ``preview`` for the live preview."""
     env = environment(catalogue.config)
     try:
-        return env.get_template(template).render(context(catalogue, changes))
+        return env.get_template(template).render(context(catalogue, changes, assets) | extra)
     except jinja2.TemplateError as exc:  # an overridden template with a mistake: say where
         raise BuildError(f"template error in {_where(exc)}: {exc.message or exc}") from None
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,3 +45,27 @@ def write_bytes(target: Path, data: bytes) -> Path:
 
 def write_text(target: Path, text: str) -> Path:
     return write_bytes(target, text.encode("utf-8"))
+
+
+def write_folder(target: Path, files: dict[str, bytes | Path]) -> Path:
+    """Write a folder of files (name -> bytes, or a file to copy) so that it replaces ``target``
+    whole: a reader sees the old folder or the new one, never a mix."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{target.name}.*.part"):
+        shutil.rmtree(stale, ignore_errors=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    try:
+        for name, content in sorted(files.items()):
+            path = staging / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(content if isinstance(content, bytes) else Path(content).read_bytes())
+        os.chmod(staging, 0o755)
+        old = target.with_name(f".{target.name}.old.part")
+        if target.exists():
+            os.replace(target, old)
+        os.replace(staging, target)
+        shutil.rmtree(old, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return target

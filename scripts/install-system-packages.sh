@@ -12,6 +12,8 @@ packages=(
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(poppler-utils qpdf)     # pdftotext / pdftoppm / qpdf --check in the tests
   packages+=(libreoffice-calc-nogui) # sheets saved by real LibreOffice in the tests
+  packages+=(chromium)               # the web edition and the live preview in a real browser
+  command -v npm >/dev/null || packages+=(nodejs npm)  # axe-core, from the npm registry
 fi
 
 missing=()

@@ -151,7 +151,7 @@ def test_a_failed_or_killed_build_keeps_the_last_good_pdf(report_dir, tmp_path):
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     assert good.pdf.read_bytes() == before
-    assert sorted(p.name for p in out.iterdir()) == sorted([good.pdf.name, good.html.name])
+    assert sorted(p.name for p in out.iterdir()) == sorted([good.pdf.name, good.html.name, good.web.name])
 
 
 def _data(actions):

@@ -97,7 +97,8 @@ def manifest_of(edition: Edition, pdf_name: str) -> dict:
 
 
 def _inputs(edition: Edition) -> list[dict]:
-    """Every file the edition was made from: configuration, sheets, templates and assets."""
+    """Every file the edition was made from: configuration, sheets, templates and assets, and
+    the files the configuration names (font, logo, pictures)."""
     entries = [{"role": "configuration", "path": edition.config_file.name,
                 "sha256": sha256(edition.config_file.read_bytes())}]
     entries += [{"role": "sheet", "path": f"sheets/{name}", "sha256": sha256(path.read_bytes())}
@@ -108,6 +109,11 @@ def _inputs(edition: Edition) -> list[dict]:
                 continue
             entries.append({"role": "template", "path": f"templates/{path.relative_to(root).as_posix()}",
                             "sha256": sha256(path.read_bytes())})
+    base = edition.config.base_dir.resolve()
+    for loc, path in edition.config.files():
+        shown = path.resolve().relative_to(base).as_posix() if path.resolve().is_relative_to(base) else str(path)
+        entries.append({"role": "style", "key": ".".join(map(str, loc)), "path": shown,
+                        "sha256": sha256(path.read_bytes())})
     return entries
 
 

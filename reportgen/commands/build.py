@@ -11,6 +11,7 @@ import dataclasses
 from pathlib import Path
 
 from ..archive import xmp
+from ..assets import Assets
 from ..archive.attachments import attachments
 from ..checks import CheckOutcome
 from ..config import DEFAULT_CONFIG, Config
@@ -18,8 +19,8 @@ from ..exceptions import InputsError
 from ..findings import CheckResult
 from ..pdf import lay_out, weasyprint_errors, write_pdf
 from ..progress import Progress, silent
-from ..render import render_html, template_dirs
-from ..writers import write_bytes, write_text
+from ..render import WEB, render_html, template_dirs
+from ..writers import write_bytes, write_folder, write_text
 from .check import run_check
 
 DEFAULT_OUT = Path("build")
@@ -35,6 +36,7 @@ class Edition:
     html: str
     pdf: bytes
     pages: int
+    web: dict[str, bytes | Path]  # the web edition: index.html and the assets it uses
 
     @property
     def stem(self) -> str:
@@ -45,6 +47,7 @@ class Edition:
 class BuildResult:
     pdf: Path
     html: Path
+    web: Path
     pages: int
     actions: int
     result: CheckResult
@@ -60,14 +63,23 @@ def make_edition(config_path: Path | str | None = None, *, strict: bool = False,
         raise InputsError(outcome.result, config.messages)
     progress.stage("render")
     changes = _changes(outcome, changes_since or config.changes_since_path)
-    html = render_html(outcome.catalogue, changes=changes)
+    assets = Assets(config, template_dirs(config))
+    html = render_html(outcome.catalogue, changes=changes, assets=assets)
+    web = web_edition(outcome.catalogue, changes)
     progress.stage("layout")
     with weasyprint_errors():
-        document = lay_out(html, template_dirs(config))
+        document = lay_out(html, assets.roots, assets.configured_files())
         progress.stage("write")
         pdf = write_pdf(document, created=config.report.date, finisher=xmp.finisher(config),
                         attachments=attachments(outcome.catalogue, config_file, outcome.paths))
-    return Edition(config, config_file, outcome, html, pdf, len(document.pages))
+    return Edition(config, config_file, outcome, html, pdf, len(document.pages), web)
+
+
+def web_edition(catalogue, changes=None, **extra) -> dict[str, bytes | Path]:
+    """The standalone web edition: ``index.html`` and every file it uses, by name in its folder."""
+    assets = Assets(catalogue.config, template_dirs(catalogue.config), web=True)
+    html = render_html(catalogue, WEB, changes=changes, assets=assets, **extra)
+    return {"index.html": html.encode("utf-8"), **assets.used}
 
 
 def _changes(outcome: CheckOutcome, since: Path | None):
@@ -86,5 +98,6 @@ def build(config_path: Path | str | None = None, out_dir: Path | str | None = No
     out = Path(out_dir or DEFAULT_OUT)
     html_path = write_text(out / f"{edition.stem}.html", edition.html)
     pdf_path = write_bytes(out / f"{edition.stem}.pdf", edition.pdf)
-    return BuildResult(pdf_path, html_path, edition.pages, len(edition.outcome.catalogue.actions),
+    web_path = write_folder(out / f"{edition.stem}-web", edition.web)
+    return BuildResult(pdf_path, html_path, web_path, edition.pages, len(edition.outcome.catalogue.actions),
                        edition.outcome.result, edition.config)

@@ -1,0 +1,126 @@
+"""``reportgen serve``: the live preview on a local web server.
+
+A :class:`reportgen.preview.Preview` holds the page; a watcher thread (watchfiles) makes it again
+when a sheet, the configuration, a template or an asset is saved, and tells the open pages over
+server-sent events, which reload themselves. The server listens on the loopback address only.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import http.server
+import logging
+import mimetypes
+import threading
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import watchfiles
+
+from .preview import EVENTS_URL, PDF_URL, Preview, relevant
+
+log = logging.getLogger(__name__)
+HOST = "127.0.0.1"
+KEEPALIVE_SECONDS = 15
+
+
+class PreviewServer(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, preview: Preview, port: int = 8000):
+        self.preview = preview
+        super().__init__((HOST, port), _Handler)
+
+    @property
+    def url(self) -> str:
+        return f"http://{HOST}:{self.server_address[1]}/"
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    server: PreviewServer
+
+    def do_GET(self) -> None:  # noqa: N802 (the http.server API)
+        path = unquote(urlsplit(self.path).path)
+        preview = self.server.preview
+        if path == EVENTS_URL:
+            return self._events(preview)
+        if path == PDF_URL:
+            return self._pdf(preview)
+        files = preview.files
+        name = "index.html" if path == "/" else path.lstrip("/")
+        if name not in files:
+            return self._send(404, b"Not found", "text/plain; charset=utf-8")
+        content = files[name]
+        data = content if isinstance(content, bytes) else Path(content).read_bytes()
+        mime = "text/html; charset=utf-8" if name.endswith(".html") else mimetypes.guess_type(name)[0]
+        self._send(200, data, mime or "application/octet-stream")
+
+    def _send(self, status: int, data: bytes, mime: str) -> None:
+        self.send_response(status)
+        self.send_header("Content-Type", mime)
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        self.wfile.write(data)
+
+    def _events(self, preview: Preview) -> None:
+        """Server-sent events: the page's version now, then after every change."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-store")
+        self.end_headers()
+        version = preview.version
+        with contextlib.suppress(OSError):
+            self.wfile.write(f"data: {version}\n\n".encode())
+            self.wfile.flush()
+            while True:  # until the page goes away and the write fails
+                new = preview.wait_for_change(version, KEEPALIVE_SECONDS)
+                message = f"data: {new}\n\n" if new != version else ": keep-alive\n\n"
+                self.wfile.write(message.encode())
+                self.wfile.flush()
+                version = new
+
+    def _pdf(self, preview: Preview) -> None:
+        pdf, problems = preview.pdf()
+        if pdf is not None:
+            return self._send(200, pdf, "application/pdf")
+        t = preview.config.messages if preview.config else None
+        lines = [t("preview.pdf_refused")] if t else []
+        text = "\n".join(lines + [p.describe() for p in problems])
+        self._send(409, text.encode("utf-8"), "text/plain; charset=utf-8")
+
+    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the http.server API)
+        log.debug("%s %s", self.address_string(), format % args)
+
+
+def watch(preview: Preview, stop: threading.Event, on_rebuild: Callable[[Preview], None] = lambda p: None) -> None:
+    """Make the page again after every relevant change, until ``stop`` is set. Watches the
+    folders the current configuration names; when they change, watches the new ones."""
+    while not stop.is_set():
+        folders = preview.watched()
+        for _changes in watchfiles.watch(*folders, watch_filter=lambda _change, path: relevant(path),
+                                         stop_event=stop, debounce=400, step=100, rust_timeout=1000,
+                                         yield_on_timeout=False):
+            preview.rebuild()
+            on_rebuild(preview)
+            if preview.watched() != folders:
+                break
+
+
+def serve(config_path: Path | str | None = None, port: int = 8000,
+          on_ready: Callable[[PreviewServer], None] = lambda s: None,
+          on_rebuild: Callable[[Preview], None] = lambda p: None) -> None:
+    """Run the live preview until interrupted (Ctrl+C)."""
+    preview = Preview(config_path)
+    preview.rebuild()
+    server = PreviewServer(preview, port)
+    stop = threading.Event()
+    watcher = threading.Thread(target=watch, args=(preview, stop, on_rebuild), name="watch", daemon=True)
+    watcher.start()
+    on_ready(server)
+    try:
+        server.serve_forever(poll_interval=0.5)
+    finally:
+        stop.set()
+        server.server_close()

@@ -1,0 +1,173 @@
+"""House style without code: the configuration's style, one overridden template, and `reportgen new`."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import sys
+
+import pikepdf
+import pytest
+import yaml
+from fontTools.ttLib import TTFont
+from PIL import Image
+
+from reportgen.commands.build import build
+from reportgen.commands.new import new_report
+from reportgen.config import load_config
+from reportgen.exceptions import ConfigError
+from reportgen.paths import default_templates_dir
+
+from .conftest import pdftotext
+
+MM = 72 / 25.4
+
+
+def reportgen(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "reportgen", *args], capture_output=True, text=True)
+
+
+def _restyle(folder):
+    """A municipality's look: own font, logo, cover and theme pictures, margins, running line,
+    colours, and its own closing page as an overridden template."""
+    brand = folder / "brand"
+    brand.mkdir()
+    shutil.copy(default_templates_dir() / "assets" / "fonts" / "OpenSans-Italic.ttf", brand / "Tekst.ttf")
+    Image.new("RGB", (120, 40), "#7a1f3d").save(brand / "logo.png")
+    Image.new("RGB", (400, 200), "#336699").save(brand / "forside.png")
+    Image.new("RGB", (400, 150), "#2d6e46").save(brand / "tema 1.png")
+    data = yaml.safe_load((folder / "report.yaml").read_text(encoding="utf-8"))
+    data["style"] = {"brand": "#7a1f3d", "font": {"regular": "brand/Tekst.ttf"}, "font_size": "11pt",
+                     "margins": {"left": "40mm", "right": "25mm"}, "logo": "brand/logo.png",
+                     "running_line": "Byrådets status {edition}"}
+    data["cover"]["image"] = "brand/forside.png"
+    data["cover"]["image_alt"] = "Stranden ved Slettestrand"
+    data["themes"][0]["image"] = "brand/tema 1.png"
+    data["themes"][0]["image_alt"] = "Nye byggegrunde i Aabybro"
+    data["themes"][0]["colour"] = "#5a2d82"
+    (folder / "report.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    (folder / "templates").mkdir()
+    (folder / "templates" / "_closing.html.j2").write_text(
+        '<footer class="closing"><p class="own-closing">Udgivet af {{ report.organisation }}s kommunikation</p>'
+        '</footer>\n', encoding="utf-8")
+
+
+@pytest.fixture
+def restyled(report_dir, tmp_path_factory):
+    _restyle(report_dir)
+    return build(report_dir / "report.yaml", tmp_path_factory.mktemp("out"))
+
+
+def test_restyle_reaches_the_pdf(restyled):
+    text = pdftotext(restyled.pdf)
+    assert "Byrådets status 2017" in text                    # the running line
+    assert "Udgivet af Jammerbugt Kommunes kommunikation" in text  # the overridden template
+    with pikepdf.open(restyled.pdf) as pdf:
+        embedded = {str(d.FontName).split("+")[1]: TTFont(io.BytesIO(d.FontFile2.read_bytes()))["name"].getDebugName(4)
+                    for d in pdf.objects if isinstance(d, pikepdf.Dictionary) and "/FontFile2" in d}
+        # Every face of the text font is the configured file (only a regular was given).
+        assert {name: full for name, full in embedded.items() if name.startswith("Report-Sans")} == {
+            "Report-Sans": "Open Sans Italic", "Report-Sans-Bold": "Open Sans Italic",
+            "Report-Sans-Semi-Bold": "Open Sans Italic", "Report-Sans-Italic": "Open Sans Italic"}
+    listing = subprocess.run(["pdfimages", "-list", str(restyled.pdf)], capture_output=True, text=True,
+                             check=True).stdout.splitlines()[2:]
+    sizes = sorted((int(row.split()[0]), int(row.split()[3]), int(row.split()[4])) for row in listing)
+    theme_page = sizes[-1][0]
+    assert sizes == [(1, 120, 40), (1, 400, 200), (theme_page, 400, 150)]  # logo + picture on the cover, theme 1
+
+
+def test_restyle_moves_the_margins(restyled):
+    bbox = subprocess.run(["pdftotext", "-bbox", "-f", "5", "-l", "8", str(restyled.pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    lefts = [float(x) for x in re.findall(r'<word xMin="([\d.]+)"', bbox)]
+    assert lefts and min(lefts) >= 40 * MM - 1
+
+
+def test_restyle_reaches_the_web_edition(restyled):
+    html = (restyled.web / "index.html").read_text(encoding="utf-8")
+    assert 'class="own-closing"' in html
+    assert "--brand: #7a1f3d" in html and ".theme-1 { --theme: #5a2d82; }" in html
+    pictures = re.findall(r'<img class="(cover-logo|cover-image)" src="([^"]+)" alt="([^"]*)"', html)
+    assert [(cls, alt) for cls, _, alt in pictures] == [("cover-logo", "Jammerbugt Kommune"),
+                                                        ("cover-image", "Stranden ved Slettestrand")]
+    for _, src, _ in pictures:
+        assert (restyled.web / src).is_file()
+    assert re.search(r'<img src="assets/own/[0-9a-f]{8}-tema_1.png" alt="Nye byggegrunde i Aabybro">', html)
+    font = re.search(r'src: url\("(assets/own/[0-9a-f]{8}-Tekst.ttf)"\)', html)
+    assert font and (restyled.web / font.group(1)).is_file()
+    assert "file:" not in html
+
+
+def test_configured_files_must_exist(report_dir):
+    config = report_dir / "report.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace('  brand: "#1f4e79"\n',
+                                                                 '  brand: "#1f4e79"\n  logo: mangler/logo.png\n'),
+                      encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(config)
+    (finding,) = caught.value.findings
+    assert finding.code == "config-file-missing" and "style.logo" in finding.message
+    assert finding.cell and finding.cell.startswith("line ")
+
+
+def test_pictures_need_a_description(report_dir):
+    config = report_dir / "report.yaml"
+    Image.new("RGB", (10, 10)).save(report_dir / "tema.png")
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        '    colour: "#1f5f8b"\n', '    colour: "#1f5f8b"\n    image: tema.png\n', 1), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(config)
+    assert "themes[0]" in caught.value.findings[0].message and "image_alt" in caught.value.findings[0].message
+
+
+def test_running_line_placeholders_are_checked(report_dir):
+    config = report_dir / "report.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        '  brand: "#1f4e79"\n', '  brand: "#1f4e79"\n  running_line: "Status {aar}"\n'), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(config)
+    assert "aar" in caught.value.findings[0].message and "running" in caught.value.findings[0].message
+
+
+def test_low_contrast_colours_are_warned_about(report_dir):
+    config = report_dir / "report.yaml"
+    config.write_text(config.read_text(encoding="utf-8").replace('colour: "#1f5f8b"', 'colour: "#9fd3ff"', 1),
+                      encoding="utf-8")
+    _, warnings = load_config(config)
+    assert [(w.code, w.cell) for w in warnings][:1] == [("config-contrast", warnings[0].cell)]
+    assert "themes[0].colour" in warnings[0].message
+
+
+# --- reportgen new --------------------------------------------------------------------------
+
+
+def test_new_report_folder_builds_at_once(tmp_path):
+    folder = tmp_path / "rapport"
+    run = reportgen("new", str(folder))
+    assert run.returncode == 0, run.stderr
+    assert "reportgen build -c" in run.stdout
+    assert {p.name for p in folder.iterdir()} == {"report.yaml", "README.md", "standardark.xlsx", "sheets"}
+    built = build(folder / "report.yaml", tmp_path / "out")
+    assert built.result.findings == []
+    text = pdftotext(built.pdf)
+    assert "Eksempel på en handling" in text and "første punkt" in text
+    assert (built.web / "index.html").is_file()
+
+
+def test_new_refuses_a_folder_with_files(tmp_path):
+    (tmp_path / "noget.txt").write_text("x")
+    run = reportgen("new", str(tmp_path))
+    assert run.returncode == 2 and "ikke tom" in run.stderr
+    assert (tmp_path / "report.yaml").exists() is False
+
+
+def test_new_report_has_a_blank_sheet_for_its_configuration(tmp_path):
+    config_path = new_report(tmp_path / "r")
+    config, warnings = load_config(config_path)
+    assert warnings == []
+    from reportgen.checks import check
+
+    outcome = check(config, [tmp_path / "r" / "standardark.xlsx"])
+    assert any(f.code == "required-missing" for f in outcome.result.errors)  # blank: nothing filled in yet

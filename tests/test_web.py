@@ -1,0 +1,179 @@
+"""The web edition and the live preview, in a real headless Chromium (Debian's chromium, driven by
+Playwright; axe-core from the npm registry). All installed by `make test`."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from reportgen.serve import serve
+
+from .conftest import ROOT, set_cells
+
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
+# As root in a closed network: no sandbox, and no background calls to Google's hosts.
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync"]
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
+WAIT_MS = 30_000  # a rebuild of three sheets takes about two seconds; the watcher waits for saves to settle
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    assert CHROMIUM.exists(), "Debian's chromium is missing: `make test` installs it"
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    yield context.new_page()
+    context.close()
+
+
+def axe_violations(page) -> list[dict]:
+    assert AXE.exists(), "axe-core is missing: `make test` installs it (npm ci in tests/browser)"
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    return page.evaluate(
+        """async (tags) => {
+             const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+             return result.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                                 nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
+           }""", WCAG)
+
+
+# --- The web edition ------------------------------------------------------------------------
+
+
+def test_web_edition_is_one_folder_that_asks_no_other_server(sample_build, page):
+    index = sample_build.web / "index.html"
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.goto(index.as_uri())
+    assert page.locator("article.action").count() == sample_build.actions == 50
+    assert page.locator("html").get_attribute("lang") == "da"
+    outside = [url for url in requests if not url.startswith(sample_build.web.as_uri())]
+    assert outside == []
+    fonts = sorted(p.name for p in (sample_build.web / "assets" / "fonts").iterdir())
+    assert "OpenSans-Regular.ttf" in fonts
+    assert page.evaluate("document.fonts.check('12px \"Report Sans\"')")
+
+
+def test_web_edition_passes_the_automated_accessibility_check(sample_build, page):
+    page.goto((sample_build.web / "index.html").as_uri())
+    assert axe_violations(page) == []
+    # Landmarks and heading order the check relies on.
+    assert page.locator("header.cover h1").count() == 1
+    assert page.locator("nav.toc").count() == 1 and page.locator("main#main").count() == 1
+    # Status never by colour alone: every row of the responsibility matrix says it in words.
+    rows = page.locator(".responsibility tbody tr[class^='status-'] td.status")
+    assert rows.count() == 50
+    assert all(text.strip() for text in rows.all_inner_texts())
+
+
+def test_web_edition_reads_on_a_phone(sample_build, browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2, is_mobile=True)
+    page = context.new_page()
+    page.goto((sample_build.web / "index.html").as_uri())
+    # Nothing wider than the screen: the wide tables scroll inside their own (focusable) boxes.
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390
+    assert page.locator(".table-wrap[tabindex='0']").count() == 3
+    size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.field p')).fontSize)")
+    assert size >= 16
+    context.close()
+
+
+# --- The live preview -----------------------------------------------------------------------
+
+
+@pytest.fixture
+def live(report_dir):
+    """``reportgen serve`` on the report folder, on a free port, for one test."""
+    servers = []
+    ready = threading.Event()
+
+    def on_ready(server):
+        servers.append(server)
+        ready.set()
+
+    thread = threading.Thread(target=serve, args=(report_dir / "report.yaml", 0), kwargs={"on_ready": on_ready},
+                              daemon=True)
+    thread.start()
+    assert ready.wait(60), "the preview did not start"
+    yield servers[0].url, report_dir
+    servers[0].shutdown()
+    thread.join(10)
+
+
+def test_preview_shows_the_report_and_follows_every_save(live, page):
+    url, folder = live
+    sheets = folder / "sheets"
+    page.goto(url)
+    assert page.locator("article.action").count() == 3
+    assert page.locator(".preview-problems").count() == 0
+    assert page.locator("a.preview-pdf").get_attribute("href") == "/report.pdf"
+
+    # An owner's sheet is saved: the open page shows the new text by itself.
+    set_cells(sheets / "07.xlsx", rg_title="Feriedestinationer i forhåndsvisningen")
+    page.locator("#action-7 h3", has_text="Feriedestinationer i forhåndsvisningen").wait_for(timeout=WAIT_MS)
+
+    # A broken sheet: the report stays, with the problem on top, naming the file.
+    (sheets / "25.xlsx").write_bytes(b"this is not a spreadsheet")
+    problems = page.locator(".preview-problems")
+    problems.wait_for(timeout=WAIT_MS)
+    assert "25.xlsx" in problems.inner_text()
+    assert page.locator("article.action").count() == 2
+
+    # An error in an action's sheet: the action is left out until it is fixed, and the page says so.
+    set_cells(sheets / "07.xlsx", rg_status="Ukendt")
+    page.locator(".preview-problems li", has_text="Ukendt").wait_for(timeout=WAIT_MS)
+    assert "udeladt" in page.locator(".preview-problems li", has_text="Ukendt").inner_text()
+    assert page.locator("#action-7").count() == 0
+
+
+def test_preview_survives_a_yaml_typo_and_builds_the_pdf(live, page):
+    url, folder = live
+    config = folder / "report.yaml"
+    good = config.read_text(encoding="utf-8")
+    page.goto(url)
+    assert page.locator("article.action").count() == 3
+
+    config.write_text(good.replace("title: Status på handlingskatalog 2017", "title: [Status", 1), encoding="utf-8")
+    errors = page.locator(".preview-errors")
+    errors.wait_for(timeout=WAIT_MS)
+    assert "report.yaml:" in errors.inner_text()
+
+    config.write_text(good, encoding="utf-8")
+    page.locator("article.action").first.wait_for(timeout=WAIT_MS)
+    assert page.locator("article.action").count() == 3
+
+    response = page.request.get(url + "report.pdf", timeout=120_000)
+    assert response.status == 200
+    assert response.headers["content-type"] == "application/pdf"
+    assert response.body().startswith(b"%PDF-")
+
+
+def test_preview_listens_on_loopback_only(live):
+    url, _ = live
+    assert url.startswith("http://127.0.0.1:")
+
+
+def test_preview_links_problems_to_their_actions(live, page):
+    url, folder = live
+    page.goto(url)
+    shutil.copy(folder / "sheets" / "07.xlsx", folder / "sheets" / "07-kopi.xlsx")  # sent twice
+    item = page.locator(".preview-problems li", has_text="07-kopi.xlsx")
+    item.wait_for(timeout=WAIT_MS)
+    link = item.locator("a[href='#action-7']")
+    assert link.count() == 1
+    link.click()
+    assert page.evaluate("location.hash") == "#action-7"
