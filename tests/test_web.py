@@ -121,6 +121,7 @@ def test_preview_shows_the_report_and_follows_every_save(live, page):
     assert page.locator("article.action").count() == 3
     assert page.locator(".preview-problems").count() == 0
     assert page.locator("a.preview-pdf").get_attribute("href") == "/report.pdf"
+    assert axe_violations(page) == []  # the preview bar too
 
     # An owner's sheet is saved: the open page shows the new text by itself.
     set_cells(sheets / "07.xlsx", rg_title="Feriedestinationer i forhåndsvisningen")
@@ -151,6 +152,7 @@ def test_preview_survives_a_yaml_typo_and_builds_the_pdf(live, page):
     errors = page.locator(".preview-errors")
     errors.wait_for(timeout=WAIT_MS)
     assert "report.yaml:" in errors.inner_text()
+    assert axe_violations(page) == []
 
     config.write_text(good, encoding="utf-8")
     page.locator("article.action").first.wait_for(timeout=WAIT_MS)
@@ -177,3 +179,21 @@ def test_preview_links_problems_to_their_actions(live, page):
     assert link.count() == 1
     link.click()
     assert page.evaluate("location.hash") == "#action-7"
+
+
+def test_preview_shows_a_broken_template_and_recovers(report_dir):
+    from reportgen.preview import Preview
+
+    preview = Preview(report_dir / "report.yaml")
+    (report_dir / "templates").mkdir()
+    broken = report_dir / "templates" / "_action.html.j2"
+    broken.write_text("{{ action.no_such_field }}", encoding="utf-8")
+    assert preview.rebuild() is None
+    page = preview.files["index.html"].decode("utf-8")
+    assert "_action.html.j2:1" in page and "preview-errors" in page
+    assert preview.version == 1 and len(preview.problems) == 1
+    broken.unlink()
+    outcome = preview.rebuild()
+    assert outcome is not None and len(outcome.catalogue.actions) == 3
+    assert preview.problems == [] and 'id="action-25"' in preview.files["index.html"].decode("utf-8")
+    assert preview.wait_for_change(preview.version - 1, timeout=0) == 2
