@@ -111,19 +111,24 @@ def _change_line(change, labels: dict, config) -> str:
     head = f"{change.number:>3}. {change.title}: "
     if change.kind != "changed":
         return head + t(f"report.change_{change.kind}")
+    status = {x.key: x.label for x in config.statuses}
+    committee = {c.key: c.abbreviation for c in config.committees}
+    admin = {a.key: a.abbreviation for a in config.administrations}
     parts = []
     if change.status:
-        parts.append(t("report.change_status", old=change.status[0], new=change.status[1]))
+        old, new = (status.get(k, k) for k in change.status)
+        parts.append(t("report.change_status", old=old, new=new))
     if change.responsible:
         parts.append(t("report.change_responsible", old=change.responsible[0], new=change.responsible[1]))
     if change.title_change:
-        parts.append(f"titel: {change.title_change[0]} → {change.title_change[1]}")
+        parts.append(t("report.change_title", old=change.title_change[0], new=change.title_change[1]))
     if change.committees_added or change.committees_removed:
-        parts.append(t("report.change_committees") + " (+" + ",".join(change.committees_added) + " -"
-                     + ",".join(change.committees_removed) + ")")
+        moved = [f"+{committee.get(k, k)}" for k in change.committees_added]
+        moved += [f"-{committee.get(k, k)}" for k in change.committees_removed]
+        parts.append(t("report.change_committees") + " (" + ", ".join(moved) + ")")
     if change.roles:
-        parts.append(t("report.change_roles") + " (" + ", ".join(f"{k}: {a}→{b}" for k, (a, b) in change.roles.items())
-                     + ")")
+        roles = [f"{admin.get(k, k)}: {t('role.' + a)} → {t('role.' + b)}" for k, (a, b) in change.roles.items()]
+        parts.append(t("report.change_roles") + " (" + ", ".join(roles) + ")")
     if change.fields:
         parts.append(t("report.change_fields", fields=", ".join(labels.get(k, k) for k in change.fields)))
     return head + "; ".join(parts)

@@ -186,7 +186,7 @@ def test_diff_cli_against_the_current_inputs_and_changes_appendix(published, rep
     run = subprocess.run([sys.executable, "-m", "reportgen", "diff", "-c", config, str(folder), "--words"],
                          capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
-    assert "7. Videreudvikle stærke feriedestinationer: status igang → afsluttet; ændret: Tid" in run.stdout
+    assert "7. Videreudvikle stærke feriedestinationer: status Igangsat → Afsluttet; ændret: Tid" in run.stdout
     assert "Tid: [-Løbende fra 2016 og frem.-] {+2016-2018+}" in run.stdout
     as_json = subprocess.run([sys.executable, "-m", "reportgen", "diff", "-c", config, str(folder), "--format", "json"],
                              capture_output=True, text=True)
