@@ -12,12 +12,14 @@ import functools
 import hashlib
 import json
 import re
+import string
 import unicodedata
 from pathlib import Path
 from typing import Annotated, Any
 
 import yaml
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError, field_validator, model_validator
+from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError,
+                      field_validator, model_validator)
 
 from .exceptions import ConfigError
 from .findings import Finding, Severity
@@ -119,11 +121,14 @@ class Style(_Model):
     @field_validator("running_line")
     @classmethod
     def _fields_known(cls, value: str | None) -> str | None:
-        if value:
-            try:
-                value.format(**{name: "" for name in RUNNING_FIELDS})
-            except (KeyError, IndexError, ValueError) as exc:
-                raise ValueError(f"unknown placeholder {exc} (known: {', '.join(RUNNING_FIELDS)})") from None
+        try:
+            fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(value or "")
+                      if name is not None]
+        except ValueError as exc:  # a lone brace
+            raise ValueError(f"{exc} (write {{{{ and }}}} for braces)") from None
+        for name, spec, conversion in fields:
+            if name not in RUNNING_FIELDS or spec or conversion:  # plain names only: no attributes, no formats
+                raise ValueError(f"unknown placeholder {{{name}}} (known: {', '.join(RUNNING_FIELDS)})")
         return value
 
 

@@ -8,6 +8,7 @@ report, and the next good save shows the report again. :mod:`reportgen.serve` se
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from .findings import Finding, Severity
 from .locales import Messages
 from .paths import default_templates_dir
 
+log = logging.getLogger(__name__)
 EVENTS_URL, PDF_URL = "/_events", "/report.pdf"
 WATCHED = (".yaml", ".yml", ".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".j2", ".css", ".png", ".jpg", ".jpeg",
            ".svg", ".ttf", ".otf", ".woff", ".woff2")
@@ -36,6 +38,7 @@ class Preview:
         self.problems: list[Finding] = []  # why there is an error page instead of the report
         self.changed = threading.Condition()
         self.building = threading.Lock()  # one build at a time: preview pages and PDFs
+        self._pdf: tuple[int, bytes] | None = None  # the last PDF, and the page version it was built for
 
     def rebuild(self) -> CheckOutcome | None:
         """Make the page again from what is on disk now; wakes everyone waiting for a change."""
@@ -50,6 +53,9 @@ class Preview:
                 problems = exc.findings
             except BuildError as exc:
                 problems = [Finding("build-error", Severity.ERROR, str(exc))]
+            except Exception as exc:  # noqa: BLE001 - a bug must not stop the preview; -vv shows where
+                log.debug("preview rebuild failed", exc_info=True)
+                problems = [Finding("internal-error", Severity.ERROR, f"{type(exc).__name__}: {exc}")]
             if problems:
                 outcome, files = None, {"index.html": self._error_page(problems, version)}
         with self.changed:
@@ -96,8 +102,12 @@ class Preview:
         from .exceptions import InputsError
 
         with self.building:
+            if self._pdf and self._pdf[0] == self.version:
+                return self._pdf[1], []
             try:
-                return make_edition(self.config_path).pdf, []
+                version, pdf = self.version, make_edition(self.config_path).pdf
+                self._pdf = (version, pdf)
+                return pdf, []
             except InputsError as exc:
                 return None, exc.result.errors
             except (ConfigError, BuildError) as exc:

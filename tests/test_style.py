@@ -122,13 +122,15 @@ def test_pictures_need_a_description(report_dir):
     assert "themes[0]" in caught.value.findings[0].message and "image_alt" in caught.value.findings[0].message
 
 
-def test_running_line_placeholders_are_checked(report_dir):
+@pytest.mark.parametrize("line", ["Status {aar}", "{title.__class__}", "{version!r}", "Status {"])
+def test_running_line_placeholders_are_checked(report_dir, line):
     config = report_dir / "report.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace(
-        '  brand: "#1f4e79"\n', '  brand: "#1f4e79"\n  running_line: "Status {aar}"\n'), encoding="utf-8")
+        '  brand: "#1f4e79"\n', f'  brand: "#1f4e79"\n  running_line: "{line}"\n'), encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
         load_config(config)
-    assert "aar" in caught.value.findings[0].message and "running" in caught.value.findings[0].message
+    (finding,) = caught.value.findings
+    assert finding.code == "config-invalid" and "style.running_line" in finding.message
 
 
 def test_low_contrast_colours_are_warned_about(report_dir):
