@@ -58,6 +58,7 @@ def context(catalogue: Catalogue, changes=None, assets: Assets | None = None) ->
         "asset": assets.url,
         "web": assets.web,
         "preview": None,
+        "pdf_link": None,
         "changes": changes,
         "config": config,
         "report": config.report,

@@ -63,6 +63,10 @@ def test_web_edition_is_one_folder_that_asks_no_other_server(sample_build, page)
     assert page.locator("html").get_attribute("lang") == "da"
     outside = [url for url in requests if not url.startswith(sample_build.web.as_uri())]
     assert outside == []
+    # The PDF beside the page, offered for download: the same bytes as the build's PDF.
+    link = page.locator(".pdf-link a")
+    assert link.get_attribute("href") == sample_build.pdf.name
+    assert (sample_build.web / sample_build.pdf.name).read_bytes() == sample_build.pdf.read_bytes()
     fonts = sorted(p.name for p in (sample_build.web / "assets" / "fonts").iterdir())
     assert "OpenSans-Regular.ttf" in fonts
     assert page.evaluate("document.fonts.check('12px \"Report Sans\"')")

@@ -65,18 +65,20 @@ def make_edition(config_path: Path | str | None = None, *, strict: bool = False,
     changes = _changes(outcome, changes_since or config.changes_since_path)
     assets = Assets(config, template_dirs(config))
     html = render_html(outcome.catalogue, changes=changes, assets=assets)
-    web = web_edition(outcome.catalogue, changes)
+    pdf_name = f"{config.report.file_stem}.pdf"
+    web = web_edition(outcome.catalogue, changes, pdf_link=pdf_name)
     progress.stage("layout")
     with weasyprint_errors():
         document = lay_out(html, assets.roots, assets.configured_files())
         progress.stage("write")
         pdf = write_pdf(document, created=config.report.date, finisher=xmp.finisher(config),
                         attachments=attachments(outcome.catalogue, config_file, outcome.paths))
-    return Edition(config, config_file, outcome, html, pdf, len(document.pages), web)
+    return Edition(config, config_file, outcome, html, pdf, len(document.pages), web | {pdf_name: pdf})
 
 
 def web_edition(catalogue, changes=None, **extra) -> dict[str, bytes | Path]:
-    """The standalone web edition: ``index.html`` and every file it uses, by name in its folder."""
+    """The standalone web edition: ``index.html`` and every file it uses, by name in its folder
+    (``pdf_link``: the name of the PDF beside it, which the page offers for download)."""
     assets = Assets(catalogue.config, template_dirs(catalogue.config), web=True)
     html = render_html(catalogue, WEB, changes=changes, assets=assets, **extra)
     return {"index.html": html.encode("utf-8"), **assets.used}
