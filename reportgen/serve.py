@@ -11,6 +11,7 @@ import contextlib
 import http.server
 import logging
 import mimetypes
+import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -56,9 +57,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         mime = "text/html; charset=utf-8" if name.endswith(".html") else mimetypes.guess_type(name)[0]
         self._send(200, data, mime or "application/octet-stream")
 
-    def _send(self, status: int, data: bytes, mime: str) -> None:
+    def _send(self, status: int, data: bytes, mime: str, **headers: str) -> None:
         self.send_response(status)
         self.send_header("Content-Type", mime)
+        for name, value in headers.items():
+            self.send_header(name.replace("_", "-"), value)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
@@ -84,7 +87,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _pdf(self, preview: Preview) -> None:
         pdf, problems = preview.pdf()
         if pdf is not None:
-            return self._send(200, pdf, "application/pdf")
+            stem = preview.config.report.file_stem if preview.config else "report"
+            name = re.sub(r"[^A-Za-z0-9._-]", "_", stem) + ".pdf"
+            return self._send(200, pdf, "application/pdf", Content_Disposition=f'inline; filename="{name}"')
         t = preview.config.messages if preview.config else None
         lines = [t("preview.pdf_refused")] if t else []
         text = "\n".join(lines + [p.describe() for p in problems])

@@ -165,6 +165,7 @@ def test_preview_survives_a_yaml_typo_and_builds_the_pdf(live, page):
     response = page.request.get(url + "report.pdf", timeout=120_000)
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
+    assert response.headers["content-disposition"] == 'inline; filename="status-paa-handlingskatalog-2017-v2.6.2017.pdf"'
     assert response.body().startswith(b"%PDF-")
 
 
