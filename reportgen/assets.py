@@ -17,6 +17,15 @@ from .config import Config
 from .exceptions import BuildError
 
 
+def find_asset(roots: list[Path], relative: Path | str) -> Path | None:
+    """``relative`` in the first of the (resolved) template folders that has it, never outside them."""
+    for root in roots:
+        candidate = (root / relative).resolve()
+        if candidate.is_relative_to(root) and candidate.is_file():
+            return candidate
+    return None
+
+
 class Assets:
     def __init__(self, config: Config, roots: list[Path], *, web: bool = False):
         self.config, self.roots, self.web = config, [Path(r).resolve() for r in roots], web
@@ -37,11 +46,10 @@ class Assets:
         return name
 
     def find(self, ref: str) -> Path:
-        for root in self.roots:
-            candidate = (root / ref).resolve()
-            if candidate.is_relative_to(root) and candidate.is_file():
-                return candidate
-        raise BuildError(f"asset not found in the template folders: {ref}")
+        found = find_asset(self.roots, ref)
+        if found is None:
+            raise BuildError(f"asset not found in the template folders: {ref}")
+        return found
 
     def configured_files(self) -> list[Path]:
         """The files the configuration names, which the print fetcher may read besides the roots."""

@@ -14,6 +14,7 @@ from urllib.parse import unquote, urlsplit
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+from .assets import find_asset
 from .exceptions import BuildError
 
 log = logging.getLogger(__name__)
@@ -40,11 +41,9 @@ class AssetFetcher(URLFetcher):
         path = Path(unquote(parts.path)).resolve()
         if path in self.files:
             return self._response(url, path)
-        relative = self._relative(path)
-        for root in self.roots:
-            candidate = (root / relative).resolve()
-            if candidate.is_relative_to(root) and candidate.is_file():
-                return self._response(url, candidate)
+        found = find_asset(self.roots, self._relative(path))
+        if found is not None:
+            return self._response(url, found)
         raise ValueError(f"not a file of the report's assets: {url[:120]}")
 
     @staticmethod

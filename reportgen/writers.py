@@ -11,9 +11,12 @@ from pathlib import Path
 
 
 def remove_stale_parts(target: Path) -> None:
-    """Temporary files a killed earlier write of ``target`` may have left behind."""
+    """Temporary files or folders a killed earlier write of ``target`` may have left behind."""
     for stale in Path(target).parent.glob(f".{Path(target).name}.*.part"):
-        stale.unlink(missing_ok=True)
+        if stale.is_dir() and not stale.is_symlink():
+            shutil.rmtree(stale, ignore_errors=True)
+        else:
+            stale.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -52,8 +55,7 @@ def write_folder(target: Path, files: dict[str, bytes | Path]) -> Path:
     whole: a reader sees the old folder or the new one, never a mix."""
     target = Path(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{target.name}.*.part"):
-        shutil.rmtree(stale, ignore_errors=True)
+    remove_stale_parts(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
     try:
         for name, content in sorted(files.items()):
