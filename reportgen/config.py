@@ -64,6 +64,10 @@ class ReportMeta(_Model):
     def file_stem(self) -> str:
         return f"{self.slug or slugify(self.title)}-v{self.version}"
 
+    @property
+    def pdf_name(self) -> str:
+        return f"{self.file_stem}.pdf"
+
 
 Length = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)?(mm|cm|pt|in)$")]
 

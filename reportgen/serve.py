@@ -57,11 +57,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         mime = "text/html; charset=utf-8" if name.endswith(".html") else mimetypes.guess_type(name)[0]
         self._send(200, data, mime or "application/octet-stream")
 
-    def _send(self, status: int, data: bytes, mime: str, **headers: str) -> None:
+    def _send(self, status: int, data: bytes, mime: str, headers: dict[str, str] | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", mime)
-        for name, value in headers.items():
-            self.send_header(name.replace("_", "-"), value)
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
         self.send_header("Content-Length", str(len(data)))
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
@@ -87,9 +87,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def _pdf(self, preview: Preview) -> None:
         pdf, problems = preview.pdf()
         if pdf is not None:
-            stem = preview.config.report.file_stem if preview.config else "report"
-            name = re.sub(r"[^A-Za-z0-9._-]", "_", stem) + ".pdf"
-            return self._send(200, pdf, "application/pdf", Content_Disposition=f'inline; filename="{name}"')
+            name = re.sub(r"[^A-Za-z0-9._-]", "_", preview.config.report.pdf_name if preview.config else "report.pdf")
+            return self._send(200, pdf, "application/pdf", {"Content-Disposition": f'inline; filename="{name}"'})
         t = preview.config.messages if preview.config else None
         lines = [t("preview.pdf_refused")] if t else []
         text = "\n".join(lines + [p.describe() for p in problems])

@@ -71,7 +71,7 @@ def _refuse_if_published(target: Path, report) -> None:
 
 
 def _write_edition(folder: Path, edition: Edition) -> None:
-    pdf_name = f"{edition.stem}.pdf"
+    pdf_name = edition.config.report.pdf_name
     (folder / pdf_name).write_bytes(edition.pdf)
     manifest = (json.dumps(manifest_of(edition, pdf_name), ensure_ascii=False, indent=2) + "\n").encode()
     (folder / MANIFEST).write_bytes(manifest)

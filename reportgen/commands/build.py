@@ -36,7 +36,7 @@ class Edition:
     html: str
     pdf: bytes
     pages: int
-    web: dict[str, bytes | Path]  # the web edition: index.html and the assets it uses
+    changes: list | None  # the diff against an earlier edition, if one was asked for
 
     @property
     def stem(self) -> str:
@@ -65,15 +65,13 @@ def make_edition(config_path: Path | str | None = None, *, strict: bool = False,
     changes = _changes(outcome, changes_since or config.changes_since_path)
     assets = Assets(config, template_dirs(config))
     html = render_html(outcome.catalogue, changes=changes, assets=assets)
-    pdf_name = f"{config.report.file_stem}.pdf"
-    web = web_edition(outcome.catalogue, changes, pdf_link=pdf_name)
     progress.stage("layout")
     with weasyprint_errors():
         document = lay_out(html, assets.roots, assets.configured_files())
         progress.stage("write")
         pdf = write_pdf(document, created=config.report.date, finisher=xmp.finisher(config),
                         attachments=attachments(outcome.catalogue, config_file, outcome.paths))
-    return Edition(config, config_file, outcome, html, pdf, len(document.pages), web | {pdf_name: pdf})
+    return Edition(config, config_file, outcome, html, pdf, len(document.pages), changes)
 
 
 def web_edition(catalogue, changes=None, **extra) -> dict[str, bytes | Path]:
@@ -97,9 +95,11 @@ def _changes(outcome: CheckOutcome, since: Path | None):
 def build(config_path: Path | str | None = None, out_dir: Path | str | None = None, *, strict: bool = False,
           changes_since: Path | None = None, progress: Progress = silent) -> BuildResult:
     edition = make_edition(config_path, strict=strict, changes_since=changes_since, progress=progress)
+    pdf_name = edition.config.report.pdf_name
+    web = web_edition(edition.outcome.catalogue, edition.changes, pdf_link=pdf_name) | {pdf_name: edition.pdf}
     out = Path(out_dir or DEFAULT_OUT)
     html_path = write_text(out / f"{edition.stem}.html", edition.html)
-    pdf_path = write_bytes(out / f"{edition.stem}.pdf", edition.pdf)
-    web_path = write_folder(out / f"{edition.stem}-web", edition.web)
+    pdf_path = write_bytes(out / pdf_name, edition.pdf)
+    web_path = write_folder(out / f"{edition.stem}-web", web)
     return BuildResult(pdf_path, html_path, web_path, edition.pages, len(edition.outcome.catalogue.actions),
                        edition.outcome.result, edition.config)
