@@ -148,15 +148,10 @@ class _SheetCheck:
     def _number(self, item: Item, raw, text: str) -> int | None:
         if not text:
             return None
-        if isinstance(raw, float) and raw.is_integer():
-            return int(raw)
-        if isinstance(raw, int) and not isinstance(raw, bool):
-            return raw
-        cleaned = text.rstrip(".").strip()
-        if cleaned.isdigit():
-            return int(cleaned)
-        self.report("number-invalid", item, value=text)
-        return None
+        number = action_number(raw)
+        if number is None:
+            self.report("number-invalid", item, value=text)
+        return number
 
     def _theme(self, item: Item, text: str) -> int | None:
         for theme in self.config.themes:
@@ -208,6 +203,16 @@ class _SheetCheck:
         elif len(anchored) > 1:
             names = ", ".join(a.name for a in self.config.administrations if a.key in anchored)
             self.report("anchoring-many", by_name[f"rg_admin_{anchored[1]}"], count=len(anchored), names=names, **params)
+
+
+def action_number(raw) -> int | None:
+    """The action number a cell holds (7, 7.0, "7", "7."), or None if it holds none."""
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    if isinstance(raw, int) and not isinstance(raw, bool):
+        return raw
+    cleaned = _as_text(raw, "en").rstrip(".").strip()
+    return int(cleaned) if cleaned.isdigit() else None
 
 
 def _as_text(value, language: str) -> str:

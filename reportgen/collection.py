@@ -9,7 +9,7 @@ import dataclasses
 import json
 from pathlib import Path
 
-from .checks import CheckOutcome
+from .checks import CheckOutcome, action_number
 from .exceptions import ReportgenError
 from .findings import Severity
 
@@ -74,7 +74,8 @@ def collection_status(outcome: CheckOutcome, expected: list[Expected]) -> Collec
     with_errors: set[int] = set()
     errors_in = {f.file for f in outcome.result.findings if f.severity is Severity.ERROR}
     for file, data in sorted(outcome.sheets.items()):
-        number = _number(data.cells.get("rg_number"))
+        cell = data.cells.get("rg_number")
+        number = action_number(cell.value) if cell is not None else None
         if number is None:
             continue
         received.setdefault(number, []).append(file)
@@ -82,12 +83,3 @@ def collection_status(outcome: CheckOutcome, expected: list[Expected]) -> Collec
             with_errors.add(number)
     return Collection(expected, received, with_errors)
 
-
-def _number(cell) -> int | None:
-    if cell is None or cell.value is None:
-        return None
-    try:
-        value = float(str(cell.value).strip().rstrip("."))
-    except ValueError:
-        return None
-    return int(value) if value.is_integer() else None
