@@ -68,11 +68,11 @@ STAGED_BUILD = textwrap.dedent("""
 PLAIN_PASS = textwrap.dedent("""
     import sys
     from weasyprint import HTML
-    from reportgen.pdf import AssetFetcher, base_url
+    from reportgen.pdf import AssetFetcher, BASE_URL
     from reportgen.paths import default_templates_dir
     roots = [default_templates_dir()]
     html = open(sys.argv[1], encoding="utf-8").read()
-    HTML(string=html, base_url=base_url(roots), url_fetcher=AssetFetcher(roots)).write_pdf(sys.argv[2])
+    HTML(string=html, base_url=BASE_URL, url_fetcher=AssetFetcher(roots)).write_pdf(sys.argv[2])
 """)
 
 OPEN_ALL = textwrap.dedent("""

@@ -32,18 +32,22 @@ class Assets:
         self.used: dict[str, Path] = {}  # name in the web edition -> the file
 
     def url(self, ref: str | Path) -> str:
-        """``ref``: a template asset (str, e.g. ``"assets/fonts/X.ttf"``) or a configured file (Path)."""
+        """``ref``: a template asset (str, e.g. ``"assets/fonts/X.ttf"``) or a configured file (Path).
+        The answer is a name relative to the page: for print, under the fetcher's base URL."""
         if isinstance(ref, Path):
-            source = (self.config.base_dir / ref).resolve()
-            digest = hashlib.sha256(ref.as_posix().encode()).hexdigest()[:8]
-            safe = re.sub(r"[^A-Za-z0-9._-]", "_", source.name)
-            name, print_url = f"assets/own/{digest}-{safe}", source.as_uri()
+            name, source = self.own_name(ref), (self.config.base_dir / ref).resolve()
         else:
-            source, name, print_url = self.find(ref), ref, ref
-        if not self.web:
-            return print_url
-        self.used[name] = source
+            name, source = ref, self.find(ref)
+        if self.web:
+            self.used[name] = source
         return name
+
+    @staticmethod
+    def own_name(ref: Path) -> str:
+        """A configured file's name among the assets: from the path the configuration gives, so
+        two pictures of the same name in different folders stay apart."""
+        digest = hashlib.sha256(ref.as_posix().encode()).hexdigest()[:8]
+        return f"assets/own/{digest}-{re.sub(r'[^A-Za-z0-9._-]', '_', ref.name)}"
 
     def find(self, ref: str) -> Path:
         found = find_asset(self.roots, ref)
@@ -51,6 +55,6 @@ class Assets:
             raise BuildError(f"asset not found in the template folders: {ref}")
         return found
 
-    def configured_files(self) -> list[Path]:
-        """The files the configuration names, which the print fetcher may read besides the roots."""
-        return [path.resolve() for _, path in self.config.files()]
+    def configured_files(self) -> dict[str, Path]:
+        """The files the configuration names, by name: the print fetcher may read these besides the roots."""
+        return {self.own_name(Path(ref)): (self.config.base_dir / ref).resolve() for _, ref in self.config.file_refs()}

@@ -286,14 +286,18 @@ class Config(_Model):
         return pattern.format(title=r.title, running=r.running, version=r.version, edition=r.edition,
                               date=r.date.isoformat(), organisation=r.organisation)
 
-    def files(self) -> list[tuple[tuple, Path]]:
-        """The files the configuration names (fonts, logo, pictures): key path and where it is."""
+    def file_refs(self) -> list[tuple[tuple, Path]]:
+        """The files the configuration names (fonts, logo, pictures): key path and the path as written."""
         named: list[tuple[tuple, Path | None]] = [(("style", "logo"), self.style.logo),
                                                   (("cover", "image"), self.cover.image)]
         if self.style.font:
             named += [(("style", "font", face), getattr(self.style.font, face)) for face in Font.model_fields]
         named += [(("themes", i, "image"), theme.image) for i, theme in enumerate(self.themes)]
-        return [(loc, self.base_dir / path) for loc, path in named if path is not None]
+        return [(loc, Path(path)) for loc, path in named if path is not None]
+
+    def files(self) -> list[tuple[tuple, Path]]:
+        """The files the configuration names: key path and where the file is."""
+        return [(loc, self.base_dir / path) for loc, path in self.file_refs()]
 
     def signature(self) -> str:
         """A short hash of everything the standard sheet is made from.

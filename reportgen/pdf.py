@@ -20,53 +20,42 @@ from .exceptions import BuildError
 log = logging.getLogger(__name__)
 
 
-class AssetFetcher(URLFetcher):
-    """Serves ``file:`` URLs under the template folders and the files the configuration names
-    (its font, logo, pictures), and refuses everything else.
+# Where the print pages find their assets, wherever the report and reportgen lie on disk: WeasyPrint
+# names each picture after its URL, so a real path would make the same inputs give other bytes
+# in another folder.
+BASE_URL = "file:///reportgen/"
 
-    No network, no redirects, no ``data:`` or other schemes, no other file. A path under the
-    folders is looked up in each folder in turn (the report's own first), relative to the first,
-    which is the base URL of the document.
+
+class AssetFetcher(URLFetcher):
+    """Serves the report's assets under :data:`BASE_URL` and refuses everything else.
+
+    ``assets/…`` is looked up in each template folder in turn (the report's own first), never
+    outside them; ``files`` maps the names of the files the configuration names (its font, logo,
+    pictures: ``assets/own/…``, see :class:`reportgen.assets.Assets`) to where they are. No
+    network, no redirects, no ``data:`` or other schemes, no other file.
     """
 
-    def __init__(self, roots: list[Path], files: list[Path] = ()):
+    def __init__(self, roots: list[Path], files: dict[str, Path] | None = None):
         super().__init__(allowed_protocols={"file"}, allow_redirects=False, timeout=5)
         self.roots = [Path(r).resolve() for r in roots]
-        self.files = {Path(f).resolve() for f in files}
+        self.files = dict(files or {})
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-        parts = urlsplit(url)
-        if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+        if not url.startswith(BASE_URL) or urlsplit(url).query:
             raise ValueError(f"reportgen loads only its own assets, not {url[:80]}")
-        path = Path(unquote(parts.path)).resolve()
-        if path in self.files:
-            return self._response(url, path)
-        found = find_asset(self.roots, self._relative(path))
-        if found is not None:
-            return self._response(url, found)
-        raise ValueError(f"not a file of the report's assets: {url[:120]}")
-
-    @staticmethod
-    def _response(url: str, path: Path) -> URLFetcherResponse:
-        mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mime})
-
-    def _relative(self, path: Path) -> Path:
-        for root in self.roots:
-            if path.is_relative_to(root):
-                return path.relative_to(root)
-        raise ValueError(f"outside the report's assets: {path}")
+        name = unquote(urlsplit(url).path)[len(urlsplit(BASE_URL).path):]
+        found = self.files.get(name) or find_asset(self.roots, name)
+        if found is None:
+            raise ValueError(f"not a file of the report's assets: {url[:120]}")
+        mime = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
+        return URLFetcherResponse(url, found.read_bytes(), {"Content-Type": mime})
 
 
-def base_url(roots: list[Path]) -> str:
-    return Path(roots[-1]).resolve().as_uri() + "/"
-
-
-def lay_out(html: str, roots: list[Path], files: list[Path] = ()):
+def lay_out(html: str, roots: list[Path], files: dict[str, Path] | None = None):
     """Lay out the report's pages with WeasyPrint; ``roots``: the template folders, own first;
-    ``files``: other files the pages may use (those the configuration names)."""
+    ``files``: the other files the pages may use (those the configuration names), by name."""
     fetcher = AssetFetcher(roots, files)
-    return HTML(string=html, base_url=base_url(roots), url_fetcher=fetcher).render(
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
         presentational_hints=False, pdf_tags=True)
 
 

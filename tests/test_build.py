@@ -11,7 +11,7 @@ from pypdf import PdfReader
 
 from reportgen.commands.build import build
 from reportgen.exceptions import InputsError
-from reportgen.pdf import AssetFetcher
+from reportgen.pdf import BASE_URL, AssetFetcher
 from reportgen.render import template_dirs
 from reportgen.text import plain_words
 
@@ -109,14 +109,17 @@ def test_hostile_cell_text_is_escaped_in_html_and_pdf(report_dir, tmp_path):
     assert '<b>Fed</b> & titel' in text and "{{ config }}" in text
 
 
-def test_fetcher_serves_only_the_project_assets(config):
+def test_fetcher_serves_only_the_project_assets(config, tmp_path):
     roots = template_dirs(config)
-    fetcher = AssetFetcher(roots)
-    font = (roots[-1] / "assets" / "fonts" / "OpenSans-Regular.ttf").as_uri()
-    assert fetcher.fetch(font).read()[:4] == b"\x00\x01\x00\x00"
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(b"\x89PNG")
+    fetcher = AssetFetcher(roots, {"assets/own/1234abcd-logo.png": logo})
+    assert fetcher.fetch(BASE_URL + "assets/fonts/OpenSans-Regular.ttf").read()[:4] == b"\x00\x01\x00\x00"
+    assert fetcher.fetch(BASE_URL + "assets/own/1234abcd-logo.png").read() == b"\x89PNG"
     for url in ("http://example.com/x.png", "https://example.com/", "data:text/css,body{}",
-                "file:///etc/passwd", (roots[-1] / ".." / ".." / "pyproject.toml").as_uri(),
-                "ftp://example.com/x"):
+                "file:///etc/passwd", (roots[-1] / "assets" / "fonts" / "OpenSans-Regular.ttf").as_uri(),
+                BASE_URL + "assets/../../../../../etc/passwd", BASE_URL + "../etc/passwd",
+                BASE_URL + "assets/own/logo.png", logo.as_uri(), "ftp://example.com/x"):
         with pytest.raises(ValueError):
             fetcher.fetch(url)
 

@@ -100,6 +100,19 @@ def test_restyle_reaches_the_web_edition(restyled):
     assert "file:" not in html
 
 
+def test_a_restyled_edition_rebuilds_from_its_pdf_alone(restyled, tmp_path):
+    """The archive's promise: the PDF carries every input, own font, pictures and templates too."""
+    out = tmp_path / "extracted"
+    run = reportgen("extract", str(restyled.pdf), "--out", str(out))
+    assert run.returncode == 0, run.stderr
+    with pikepdf.open(restyled.pdf) as pdf:
+        sources = {str(spec.UF) for spec in pdf.Root.AF if spec.AFRelationship == "/Source"}
+    assert {"brand/Tekst.ttf", "brand/logo.png", "brand/forside.png", "brand/tema 1.png",
+            "templates/_closing.html.j2"} <= sources
+    again = build(out / "report.yaml", tmp_path / "again")
+    assert again.pdf.read_bytes() == restyled.pdf.read_bytes()
+
+
 def test_configured_files_must_exist(report_dir):
     config = report_dir / "report.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace('  brand: "#1f4e79"\n',

@@ -1,7 +1,10 @@
-"""What an edition's PDF carries inside: its merged data (Data) and its original inputs (Source).
+"""What an edition's PDF carries inside: its merged data (Data) and its original inputs (Source):
+the configuration, every sheet, the files the configuration names (font, logo, pictures) and the
+report's own templates.
 
 PDF/A-3 associated files: each attachment is listed in the catalogue's /AF array with its
-/AFRelationship, so the PDF alone is enough to rebuild or audit the edition.
+/AFRelationship, so the PDF alone is enough to rebuild or audit the edition: `reportgen extract`
+writes the files back where the configuration looks for them.
 """
 
 from __future__ import annotations
@@ -12,6 +15,7 @@ from pathlib import Path
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
+from ..config import Config
 from ..exceptions import ReportgenError
 from ..model import Catalogue
 
@@ -50,7 +54,27 @@ def attachments(catalogue: Catalogue, config_file: Path, sheets: dict[str, Path]
            attach(Path(config_file).read_bytes(), Path(config_file).name, t("archive.config_description"), "Source")]
     for name, path in sorted(sheets.items()):
         out.append(attach(path.read_bytes(), f"sheets/{name}", t("archive.sheet_description"), "Source"))
+    for name, path in report_files(catalogue.config):
+        out.append(attach(path.read_bytes(), name, t("archive.file_description"), "Source"))
     return out
+
+
+def source_name(path: Path, config: Config) -> str:
+    """A file's name in the archive: its path from the configuration's folder (as the
+    configuration names it), or ``external/<name>`` for a file outside that folder."""
+    base, path = config.base_dir.resolve(), Path(path).resolve()
+    return path.relative_to(base).as_posix() if path.is_relative_to(base) else f"external/{path.name}"
+
+
+def report_files(config: Config) -> list[tuple[str, Path]]:
+    """The report's own files besides configuration and sheets, by archive name: the files the
+    configuration names and everything in its own `templates/` folder."""
+    found = {source_name(path, config): path for _, path in config.files()}
+    own = config.base_dir / "templates"
+    if own.is_dir():
+        found.update((source_name(path, config), path) for path in own.rglob("*")
+                     if path.is_file() and "__pycache__" not in path.parts)
+    return sorted(found.items())
 
 
 def read_attachments(pdf: Path) -> dict[str, tuple[bytes, str]]:

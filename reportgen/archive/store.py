@@ -23,7 +23,7 @@ from ..config import load_config
 from ..exceptions import ReportgenError
 from ..progress import Progress, silent
 from ..render import template_dirs
-from .attachments import read_attachments
+from .attachments import read_attachments, source_name
 
 DEFAULT_ARCHIVE = Path("archive")
 MANIFEST = "manifest.json"
@@ -109,10 +109,8 @@ def _inputs(edition: Edition) -> list[dict]:
                 continue
             entries.append({"role": "template", "path": f"templates/{path.relative_to(root).as_posix()}",
                             "sha256": sha256(path.read_bytes())})
-    base = edition.config.base_dir.resolve()
     for loc, path in edition.config.files():
-        shown = path.resolve().relative_to(base).as_posix() if path.resolve().is_relative_to(base) else str(path)
-        entries.append({"role": "style", "key": ".".join(map(str, loc)), "path": shown,
+        entries.append({"role": "style", "key": ".".join(map(str, loc)), "path": source_name(path, edition.config),
                         "sha256": sha256(path.read_bytes())})
     return entries
 
@@ -165,6 +163,8 @@ def verify_version(folder: Path) -> list[str]:
         problems.append(f"{pdf.name} differs from the manifest")
     embedded = {name: sha256(data) for name, (data, _) in read_attachments(pdf).items()}
     for entry in manifest["inputs"]:
-        if entry["role"] in ("configuration", "sheet") and embedded.get(entry["path"]) != entry["sha256"]:
+        # An edition published before the configuration's files were embedded lacks them: no fault.
+        required = entry["role"] in ("configuration", "sheet") or entry["path"] in embedded
+        if entry["role"] != "template" and required and embedded.get(entry["path"]) != entry["sha256"]:
             problems.append(f"the embedded {entry['path']} differs from the manifest")
     return problems
