@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import re
 import shutil
 import subprocess
@@ -14,6 +15,7 @@ import yaml
 from fontTools.ttLib import TTFont
 from PIL import Image
 
+from reportgen.archive.store import publish, verify_version
 from reportgen.commands.build import build
 from reportgen.commands.new import new_report
 from reportgen.config import load_config
@@ -109,8 +111,12 @@ def test_a_restyled_edition_rebuilds_from_its_pdf_alone(restyled, tmp_path):
         sources = {str(spec.UF) for spec in pdf.Root.AF if spec.AFRelationship == "/Source"}
     assert {"brand/Tekst.ttf", "brand/logo.png", "brand/forside.png", "brand/tema 1.png",
             "templates/_closing.html.j2"} <= sources
-    again = build(out / "report.yaml", tmp_path / "again")
-    assert again.pdf.read_bytes() == restyled.pdf.read_bytes()
+    folder = publish(out / "report.yaml", tmp_path / "archive")  # built again from the extracted folder
+    assert next(folder.glob("*.pdf")).read_bytes() == restyled.pdf.read_bytes()
+    assert verify_version(folder) == []
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    assert {e["path"] for e in manifest["inputs"] if e["role"] == "style"} == {
+        "brand/Tekst.ttf", "brand/logo.png", "brand/forside.png", "brand/tema 1.png"}
 
 
 def test_configured_files_must_exist(report_dir):
