@@ -10,6 +10,7 @@ import click
 
 from .cli import cli, common_options, err, out
 from .locales import Messages
+from .starter import languages as _starter_languages
 
 
 @cli.command("serve")
@@ -48,14 +49,16 @@ def serve_command(config_path: Path, strict: bool, quiet: bool, port: int, open_
 
 @cli.command("new")
 @click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
-def new_command(folder: Path) -> None:
+@click.option("--language", type=click.Choice(_starter_languages()), default="da", show_default=True,
+              help="The report's language: its starter configuration, sheet and messages.")
+def new_command(folder: Path, language: str) -> None:
     """Start a new report folder (configuration, blank sheet, an example action, a README)
     that builds at once."""
     from .commands.new import FolderNotEmpty, new_report
 
-    t = Messages(None)
+    t = Messages(language)
     try:
-        config_path = new_report(folder)
+        config_path = new_report(folder, language=language)
     except FolderNotEmpty:
         err.print(t("cli.new_exists", path=folder))
         sys.exit(2)

@@ -177,6 +177,23 @@ def test_new_report_folder_builds_at_once(tmp_path):
     assert (built.web / "index.html").is_file()
 
 
+def test_new_report_in_english_builds_without_a_blank_page(tmp_path):
+    folder = tmp_path / "report"
+    run = reportgen("new", "--language", "en", str(folder))
+    assert run.returncode == 0, run.stderr
+    assert "New report folder" in run.stdout
+    assert {p.name for p in folder.iterdir()} == {"report.yaml", "README.md", "standard-sheet.xlsx", "sheets"}
+    assert [p.name for p in (folder / "sheets").iterdir()] == ["01-example.xlsx"]
+    built = build(folder / "report.yaml", tmp_path / "out")
+    assert built.result.findings == []
+    text = pdftotext(built.pdf)
+    assert "An example action" in text and "first point" in text and "Overview of actions" in text
+    # Theme 2 has no action yet: its page is followed by the overview, not by an empty page.
+    bodies = ["".join(line for line in pdftotext(built.pdf, "-f", str(n), "-l", str(n)).splitlines()
+                      if "[ STATUS" not in line).strip() for n in range(1, built.pages + 1)]
+    assert all(bodies) and built.pages == 10
+
+
 def test_new_refuses_a_folder_with_files(tmp_path):
     (tmp_path / "noget.txt").write_text("x")
     run = reportgen("new", str(tmp_path))
