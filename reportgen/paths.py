@@ -13,3 +13,9 @@ def default_templates_dir() -> Path:
 
 def locales_dir() -> Path:
     return Path(str(resources.files("reportgen.locales")))
+
+
+def template_files(root: Path) -> list[Path]:
+    """Every file of a template folder (templates and their assets), without Python's own files."""
+    return sorted(p for p in Path(root).rglob("*")
+                  if p.is_file() and "__pycache__" not in p.parts and p.name != "__init__.py")

@@ -119,6 +119,22 @@ def test_a_restyled_edition_rebuilds_from_its_pdf_alone(restyled, tmp_path):
         "brand/Tekst.ttf", "brand/logo.png", "brand/forside.png", "brand/tema 1.png"}
 
 
+def test_files_outside_the_report_folder_keep_apart_in_the_archive(report_dir, tmp_path_factory):
+    from reportgen.archive.attachments import report_files
+
+    shared = tmp_path_factory.mktemp("shared")
+    font = default_templates_dir() / "assets" / "fonts" / "OpenSans-Regular.ttf"
+    for face in ("a", "b"):
+        (shared / face).mkdir()
+        shutil.copy(font, shared / face / "Tekst.ttf")
+    data = yaml.safe_load((report_dir / "report.yaml").read_text(encoding="utf-8"))
+    data["style"]["font"] = {"regular": str(shared / "a" / "Tekst.ttf"), "italic": str(shared / "b" / "Tekst.ttf")}
+    (report_dir / "report.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    names = [name for name, _ in report_files(load_config(report_dir / "report.yaml")[0])]
+    assert len(names) == 2 and len(set(names)) == 2
+    assert all(re.fullmatch(r"external/[0-9a-f]{8}-Tekst\.ttf", name) for name in names)
+
+
 def test_configured_files_must_exist(report_dir):
     config = report_dir / "report.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace('  brand: "#1f4e79"\n',

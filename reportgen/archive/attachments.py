@@ -10,6 +10,7 @@ writes the files back where the configuration looks for them.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 from pathlib import Path
 
@@ -18,6 +19,7 @@ from pypdf.errors import PyPdfError
 from ..config import Config
 from ..exceptions import ReportgenError
 from ..model import Catalogue
+from ..paths import template_files
 
 DATA_NAME = "data.json"
 
@@ -61,9 +63,12 @@ def attachments(catalogue: Catalogue, config_file: Path, sheets: dict[str, Path]
 
 def source_name(path: Path, config: Config) -> str:
     """A file's name in the archive: its path from the configuration's folder (as the
-    configuration names it), or ``external/<name>`` for a file outside that folder."""
+    configuration names it), or ``external/<hash>-<name>`` for a file outside that folder (the
+    hash of where it was keeps two outside files of the same name apart)."""
     base, path = config.base_dir.resolve(), Path(path).resolve()
-    return path.relative_to(base).as_posix() if path.is_relative_to(base) else f"external/{path.name}"
+    if path.is_relative_to(base):
+        return path.relative_to(base).as_posix()
+    return f"external/{hashlib.sha256(path.as_posix().encode()).hexdigest()[:8]}-{path.name}"
 
 
 def report_files(config: Config) -> list[tuple[str, Path]]:
@@ -72,8 +77,7 @@ def report_files(config: Config) -> list[tuple[str, Path]]:
     found = {source_name(path, config): path for _, path in config.files()}
     own = config.base_dir / "templates"
     if own.is_dir():
-        found.update((source_name(path, config), path) for path in own.rglob("*")
-                     if path.is_file() and "__pycache__" not in path.parts)
+        found.update((source_name(path, config), path) for path in template_files(own))
     return sorted(found.items())
 
 

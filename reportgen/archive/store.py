@@ -21,6 +21,7 @@ from .. import __version__
 from ..commands.build import Edition, make_edition
 from ..config import load_config
 from ..exceptions import ReportgenError
+from ..paths import template_files
 from ..progress import Progress, silent
 from ..render import template_dirs
 from .attachments import read_attachments, source_name
@@ -104,11 +105,8 @@ def _inputs(edition: Edition) -> list[dict]:
     entries += [{"role": "sheet", "path": f"sheets/{name}", "sha256": sha256(path.read_bytes())}
                 for name, path in sorted(edition.outcome.paths.items())]
     for root in template_dirs(edition.config):
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            if path.name == "__init__.py":
-                continue
-            entries.append({"role": "template", "path": f"templates/{path.relative_to(root).as_posix()}",
-                            "sha256": sha256(path.read_bytes())})
+        entries += [{"role": "template", "path": f"templates/{path.relative_to(root).as_posix()}",
+                     "sha256": sha256(path.read_bytes())} for path in template_files(root)]
     for loc, path in edition.config.files():
         entries.append({"role": "style", "key": ".".join(map(str, loc)), "path": source_name(path, edition.config),
                         "sha256": sha256(path.read_bytes())})
@@ -163,8 +161,10 @@ def verify_version(folder: Path) -> list[str]:
         problems.append(f"{pdf.name} differs from the manifest")
     embedded = {name: sha256(data) for name, (data, _) in read_attachments(pdf).items()}
     for entry in manifest["inputs"]:
-        # An edition published before the configuration's files were embedded lacks them: no fault.
-        required = entry["role"] in ("configuration", "sheet") or entry["path"] in embedded
-        if entry["role"] != "template" and required and embedded.get(entry["path"]) != entry["sha256"]:
+        if entry["role"] == "template":  # built-in and own templates share names: the PDF's hash covers them
+            continue
+        if entry["role"] == "style" and entry["path"] not in embedded:
+            continue  # published before the configuration's files were embedded: no fault
+        if embedded.get(entry["path"]) != entry["sha256"]:
             problems.append(f"the embedded {entry['path']} differs from the manifest")
     return problems
