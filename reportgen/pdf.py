@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 # names each picture after its URL, so a real path would make the same inputs give other bytes
 # in another folder.
 BASE_URL = "file:///reportgen/"
+_BASE_PATH = urlsplit(BASE_URL).path
 
 
 class AssetFetcher(URLFetcher):
@@ -41,9 +42,10 @@ class AssetFetcher(URLFetcher):
         self.files = dict(files or {})
 
     def fetch(self, url: str, headers=None) -> URLFetcherResponse:
-        if not url.startswith(BASE_URL) or urlsplit(url).query:
+        parts = urlsplit(url)
+        if not url.startswith(BASE_URL) or parts.query:
             raise ValueError(f"reportgen loads only its own assets, not {url[:80]}")
-        name = unquote(urlsplit(url).path)[len(urlsplit(BASE_URL).path):]
+        name = unquote(parts.path).removeprefix(_BASE_PATH)
         found = self.files.get(name) or find_asset(self.roots, name)
         if found is None:
             raise ValueError(f"not a file of the report's assets: {url[:120]}")
