@@ -28,10 +28,10 @@ SAMPLE = ROOT / "inputs" / "report.yaml"
 STAGED_BUILD = textwrap.dedent("""
     import json, resource, sys, time
     from pathlib import Path
-    from reportgen.archive import xmp
-    from reportgen.archive.attachments import attachments
+    from reportgen.pdf import xmp
+    from reportgen.pdf.attachments import attachments
     from reportgen.checks import check
-    from reportgen.config import load_config
+    from reportgen.configuration import load_config
     from reportgen.pdf import lay_out, write_pdf
     from reportgen.render import render_html, template_dirs
     from reportgen.sheets.files import discover, screen
@@ -87,7 +87,7 @@ OPEN_ALL = textwrap.dedent("""
 PREVIEW_UPDATE = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from reportgen.preview import Preview
+    from reportgen.preview.state import Preview
     preview = Preview(sys.argv[1])
     preview.rebuild()
     sheet = Path(sys.argv[2])
@@ -136,10 +136,11 @@ def measure_rebuild_and_check(config: Path, work: Path, results: dict) -> None:
     shutil.copytree(config.parent, copy, ignore=shutil.ignore_patterns("README.md"))
     run(reportgen("build", "-q", "-c", copy / config.name, "--out", work / "rebuild"))
     sheet = sorted((copy / "sheets").glob("*.xlsx"))[6]
-    from reportgen.sheets.template import write_template  # the same action, one text changed
-    from reportgen.checks import check
-    from reportgen.config import load_config
     import dataclasses
+
+    from reportgen.checks import check
+    from reportgen.configuration import load_config
+    from reportgen.sheets.template import write_template  # the same action, one text changed
     cfg, _ = load_config(copy / config.name)
     action = next(a for a in check(cfg, [sheet]).catalogue.actions)
     texts = {**action.texts, "maal": action.texts["maal"] + " Ændret."}
@@ -152,10 +153,11 @@ def measure_rebuild_and_check(config: Path, work: Path, results: dict) -> None:
 
 def make_catalogue(config: Path, target: Path, copies: int) -> Path:
     """The sample's configuration with ``copies`` × its 50 actions, renumbered: realistic lengths."""
-    from reportgen.checks import check
-    from reportgen.config import load_config
-    from reportgen.sheets.template import write_template
     import dataclasses
+
+    from reportgen.checks import check
+    from reportgen.configuration import load_config
+    from reportgen.sheets.template import write_template
     shutil.copy(config, target / config.name)
     (target / "sheets").mkdir()
     cfg, _ = load_config(target / config.name)

@@ -47,7 +47,7 @@ LAY_OUT_PARTS = textwrap.dedent("""
 
 def sample_html() -> str:
     from reportgen.checks import check
-    from reportgen.config import load_config
+    from reportgen.configuration import load_config
     from reportgen.render import render_html
     return render_html(check(load_config(SAMPLE)[0]).catalogue)
 

@@ -10,10 +10,11 @@ import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from .config import Config
-from .findings import CheckResult, Finding, Severity
+from .configuration import Config, names
 from .model import Action, Catalogue, Role
+from .problems import CheckResult, Finding, Severity
 from .sheets.files import discover
 from .sheets.layout import MAX_CELL_TEXT, TEMPLATE_VERSION, Item, Kind, choices, items
 from .sheets.parallel import read_all
@@ -38,12 +39,12 @@ def check(config: Config, paths: list[Path] | None = None,
     result = CheckResult(findings=findings, files=[f.name for f in files])
     actions: list[Action] = []
     sheets: dict[str, SheetData] = {}
-    paths: dict[str, Path] = {}
+    where_read: dict[str, Path] = {}
     for file, (data, read_problems) in read_all(files, config, progress):
         result.extend(read_problems)
         if data is not None:
             sheets[file.name] = data
-            paths[file.name] = file.path
+            where_read[file.name] = file.path
             action, sheet_findings = check_sheet(data, config)
             result.extend(sheet_findings)
             if action:
@@ -53,7 +54,8 @@ def check(config: Config, paths: list[Path] | None = None,
         where = ", ".join(str(p) for p in paths) if paths else str(config.sheets_dir)
         result.findings.append(config.messages.finding("inputs-empty", Severity.ERROR, path=where))
     unique = {a.number: a for a in reversed(actions)}  # the first sheet of a duplicated number
-    return CheckOutcome(result, Catalogue(config, sorted(unique.values(), key=lambda a: a.number)), sheets, paths)
+    return CheckOutcome(result, Catalogue(config, sorted(unique.values(), key=lambda a: a.number)), sheets,
+                        where_read)
 
 
 def _duplicates(actions: list[Action], config: Config) -> list[Finding]:
@@ -82,7 +84,8 @@ class _SheetCheck:
         self.number: int | None = None
         self.choices = choices(config)
 
-    def report(self, code: str, item: Item | None = None, severity=Severity.ERROR, **params) -> None:
+    def report(self, code: str, item: Item | None = None, severity: Severity = Severity.ERROR,
+               **params: Any) -> None:
         cell = self.data.cells.get(item.name) if item else None
         self.findings.append(self.t.finding(
             code, severity, file=self.data.file, cell=cell.cell if cell else None, action=self.number,
@@ -93,15 +96,15 @@ class _SheetCheck:
         layout = items(self.config)
         values = {item.name: self._value(item) for item in layout}
         by_kind = {item.name: item for item in layout}
-        committees = tuple(c.key for c in self.config.committees if values[f"rg_committee_{c.key}"])
-        roles = {a.key: values[f"rg_admin_{a.key}"] or Role.NONE for a in self.config.administrations}
+        committees = tuple(c.key for c in self.config.committees if values[names.committee(c.key)])
+        roles = {a.key: values[names.administration(a.key)] or Role.NONE for a in self.config.administrations}
         self._check_marks(committees, roles, by_kind)
         if any(f.severity is Severity.ERROR for f in self.findings):
             return None, self.findings
         action = Action(
-            number=values["rg_number"], title=values["rg_title"], theme=values["rg_theme"],
-            status=values["rg_status"], responsible=values["rg_responsible"], committees=committees,
-            roles=roles, texts={f.key: values[f"rg_field_{f.key}"] or "" for f in self.config.fields},
+            number=values[names.NUMBER], title=values[names.TITLE], theme=values[names.THEME],
+            status=values[names.STATUS], responsible=values[names.RESPONSIBLE], committees=committees,
+            roles=roles, texts={f.key: values[names.field(f.key)] or "" for f in self.config.fields},
             source=self.data.file,
         )
         return action, self.findings
@@ -112,9 +115,10 @@ class _SheetCheck:
             self.report("template-outdated", found=found if found is not None else "?", current=TEMPLATE_VERSION)
         signature = self.config.signature()
         if self.data.signature and str(self.data.signature) != signature:
-            self.report("template-other-config", severity=Severity.WARNING, found=self.data.signature, current=signature)
+            self.report("template-other-config", severity=Severity.WARNING, found=self.data.signature,
+                        current=signature)
 
-    def _value(self, item: Item):
+    def _value(self, item: Item) -> Any:
         cell = self.data.cells.get(item.name)
         if cell is None:
             self.report("field-absent", label=item.label)
@@ -130,7 +134,7 @@ class _SheetCheck:
             self.report("required-missing", item, label=item.label)
         return value
 
-    def _convert(self, item: Item, cell: CellValue):
+    def _convert(self, item: Item, cell: CellValue) -> Any:
         text = _as_text(cell.value, self.config.report.language)
         if item.kind is Kind.NUMBER:
             return self._number(item, cell.value, text)
@@ -145,7 +149,7 @@ class _SheetCheck:
         }[item.kind]
         return lookup(item, text)
 
-    def _number(self, item: Item, raw, text: str) -> int | None:
+    def _number(self, item: Item, raw: object, text: str) -> int | None:
         if not text:
             return None
         number = action_number(raw)
@@ -190,32 +194,43 @@ class _SheetCheck:
         self.report("choice-unknown", item, value=text, label=item.label, choices=", ".join(self.choices[Kind.ROLE]))
         return None
 
-    def _check_marks(self, committees, roles: dict[str, Role], by_name: dict[str, Item]) -> None:
+    def _check_marks(self, committees: tuple[str, ...], roles: dict[str, Role], by_name: dict[str, Item]) -> None:
         if self.config.committees and not committees and all(
-                f"rg_committee_{c.key}" in self.data.cells for c in self.config.committees):
-            first = by_name[f"rg_committee_{self.config.committees[0].key}"]
+                names.committee(c.key) in self.data.cells for c in self.config.committees):
+            first = by_name[names.committee(self.config.committees[0].key)]
             self.report("committee-none", first, yes=self.t("choice.yes"))
         anchored = [key for key, role in roles.items() if role is Role.ANCHORING]
-        params = {"anchoring": self.t("role.anchoring"), "interest": self.t("role.interest")}
+        params: dict[str, Any] = {"anchoring": self.t("role.anchoring"), "interest": self.t("role.interest")}
         if not anchored:
-            first = by_name[f"rg_admin_{self.config.administrations[0].key}"]
+            first = by_name[names.administration(self.config.administrations[0].key)]
             self.report("anchoring-none", first, **params)
         elif len(anchored) > 1:
-            names = ", ".join(a.name for a in self.config.administrations if a.key in anchored)
-            self.report("anchoring-many", by_name[f"rg_admin_{anchored[1]}"], count=len(anchored), names=names, **params)
+            named = ", ".join(a.name for a in self.config.administrations if a.key in anchored)
+            self.report("anchoring-many", by_name[names.administration(anchored[1])], count=len(anchored),
+                        names=named, **params)
 
 
-def action_number(raw) -> int | None:
-    """The action number a cell holds (7, 7.0, "7", "7."), or None if it holds none."""
-    if isinstance(raw, float) and raw.is_integer():
-        return int(raw)
-    if isinstance(raw, int) and not isinstance(raw, bool):
-        return raw
-    cleaned = _as_text(raw, "en").rstrip(".").strip()
-    return int(cleaned) if cleaned.isdigit() else None
+MAX_ACTION_NUMBER = 9999  # as the sheet's own validation says
 
 
-def _as_text(value, language: str) -> str:
+def action_number(raw: object) -> int | None:
+    """The action number a cell holds (7, 7.0, "7", "7."), or None if it holds none: a whole
+    number from 1 to 9999 written with the digits 0-9 (not TRUE, ², ① or 1e300)."""
+    number: int | None = None
+    if isinstance(raw, bool):
+        return None
+    if isinstance(raw, float) and raw.is_integer() and abs(raw) <= MAX_ACTION_NUMBER:
+        number = int(raw)
+    elif isinstance(raw, int):
+        number = raw
+    else:
+        cleaned = _as_text(raw, "en").rstrip(".").strip()
+        if cleaned.isascii() and cleaned.isdigit() and len(cleaned) <= len(str(MAX_ACTION_NUMBER)):
+            number = int(cleaned)
+    return number if number is not None and 1 <= number <= MAX_ACTION_NUMBER else None
+
+
+def _as_text(value: object, language: str) -> str:
     """A cell's value as the text an owner sees in the cell."""
     if value is None:
         return ""

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+from typing import Any
 
-from .config import Config, Status, Theme
+from .configuration import Config, Status, Theme
 
 
 class Role(str, enum.Enum):
@@ -35,14 +36,14 @@ class Action:
     def anchoring(self) -> str | None:
         return next((key for key, role in self.roles.items() if role is Role.ANCHORING), None)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         data = dataclasses.asdict(self)
         data["roles"] = {key: role.value for key, role in self.roles.items()}
         data["committees"] = list(self.committees)
         return data
 
     @classmethod
-    def from_dict(cls, data: dict) -> "Action":
+    def from_dict(cls, data: dict[str, Any]) -> Action:
         return cls(
             number=int(data["number"]), title=str(data["title"]), theme=int(data["theme"]),
             status=str(data["status"]), responsible=str(data.get("responsible", "")),
@@ -76,7 +77,7 @@ class Catalogue:
         assert status is not None, "checked actions have a configured status"
         return status
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {
             "report": self.config.report.model_dump(mode="json"),
             "actions": [a.to_dict() for a in sorted(self.actions, key=lambda a: a.number)],

@@ -1,4 +1,4 @@
-"""Writing files so that a reader never sees half of one."""
+"""Writing files so that a reader never sees half of one, and never outside their folder."""
 
 from __future__ import annotations
 
@@ -6,8 +6,21 @@ import contextlib
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+
+from .locales import Messages
+from .problems import BuildError, Severity
+
+
+def inside(folder: Path | str, name: str, t: Messages) -> Path:
+    """``folder / name``, refused (a :class:`BuildError`) unless it lies inside ``folder``: a name
+    made from text (a version, an edition, a title) must never lead anywhere else."""
+    base = Path(folder).resolve()
+    target = (base / name).resolve()
+    if not name or target == base or not target.is_relative_to(base) or "\x00" in name:
+        raise BuildError([t.finding("path-outside", Severity.ERROR, file=name, folder=str(folder))])
+    return Path(folder) / name
 
 
 def remove_stale_parts(target: Path) -> None:
@@ -50,24 +63,56 @@ def write_text(target: Path, text: str) -> Path:
     return write_bytes(target, text.encode("utf-8"))
 
 
-def write_folder(target: Path, files: dict[str, bytes | Path]) -> Path:
-    """Write a folder of files (name -> bytes, or a file to copy) so that it replaces ``target``
-    whole: a reader sees the old folder or the new one, never a mix."""
-    target = Path(target)
+def _stage_folder(target: Path, files: Mapping[str, bytes | Path]) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     remove_stale_parts(target)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    for name, content in sorted(files.items()):
+        path = staging / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content if isinstance(content, bytes) else Path(content).read_bytes())
+    os.chmod(staging, 0o755)
+    return staging
+
+
+def _swap_in(staging: Path, target: Path) -> None:
+    old = target.with_name(f".{target.name}.old.part")
+    if target.exists():
+        os.replace(target, old)
+    os.replace(staging, target)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def write_together(files: Mapping[Path, bytes], folders: Mapping[Path, Mapping[str, bytes | Path]]) -> None:
+    """Write several files and folders as one output: everything is written under temporary
+    names first, and only when all of it is there are they renamed into place, one after the
+    other. A failure while writing leaves every earlier output as it was."""
+    staged: list[tuple[Path, Path]] = []
     try:
-        for name, content in sorted(files.items()):
-            path = staging / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(content if isinstance(content, bytes) else Path(content).read_bytes())
-        os.chmod(staging, 0o755)
-        old = target.with_name(f".{target.name}.old.part")
-        if target.exists():
-            os.replace(target, old)
-        os.replace(staging, target)
-        shutil.rmtree(old, ignore_errors=True)
+        for target, data in files.items():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            remove_stale_parts(target)
+            fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(name, 0o644)
+            staged.append((Path(name), target))
+        staged += [(_stage_folder(target, content), target) for target, content in folders.items()]
+        for tmp, target in staged:
+            if tmp.is_dir():
+                _swap_in(tmp, target)
+            else:
+                os.replace(tmp, target)
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return target
+        for tmp, _ in staged:
+            if tmp.is_dir():
+                shutil.rmtree(tmp, ignore_errors=True)
+            else:
+                tmp.unlink(missing_ok=True)
+
+
+def write_folder(target: Path, files: Mapping[str, bytes | Path]) -> Path:
+    """Write a folder of files (name -> bytes, or a file to copy) so that it replaces ``target``
+    whole: a reader sees the old folder or the new one, never a mix."""
+    write_together({}, {Path(target): files})
+    return Path(target)

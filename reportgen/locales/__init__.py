@@ -3,15 +3,24 @@
 from __future__ import annotations
 
 import functools
+import logging
+import os
 import string
 from collections.abc import Mapping
+from typing import Any
 
 import yaml
 
-from ..findings import Finding, Severity
 from ..paths import locales_dir
+from ..problems import Finding, Severity
 
 DEFAULT_LANGUAGE = "da"
+STRICT_ENV = "REPORTGEN_STRICT_MESSAGES"  # set by the tests: a missing key fails instead of printing the key
+log = logging.getLogger(__name__)
+
+
+class MissingMessage(KeyError):
+    """A message key that no catalogue has (raised only under ``REPORTGEN_STRICT_MESSAGES``)."""
 
 
 @functools.cache
@@ -21,7 +30,7 @@ def _catalogue(language: str) -> dict[str, str]:
         path = locales_dir() / f"{DEFAULT_LANGUAGE}.yaml"
     flat: dict[str, str] = {}
 
-    def walk(node, prefix: str) -> None:
+    def walk(node: Mapping[str, Any], prefix: str) -> None:
         for key, value in node.items():
             name = f"{prefix}{key}"
             if isinstance(value, dict):
@@ -40,14 +49,26 @@ class Messages:
         self.language = language or DEFAULT_LANGUAGE
         self._texts = {**_catalogue(self.language), **(overrides or {})}
 
-    def __call__(self, name: str, /, **params) -> str:
+    def __call__(self, name: str, /, **params: Any) -> str:
         text = self._texts.get(name)
         if text is None:
+            if os.environ.get(STRICT_ENV):
+                raise MissingMessage(f"{self.language}: {name}")
+            log.warning("no text for %s in the %s messages", name, self.language)
             return name
         return string.Formatter().vformat(text, (), _Lenient(params))
 
-    def finding(self, code: str, severity: Severity, /, *, file=None, cell=None, action=None, field=None,
-                **params) -> Finding:
+    def describe(self, finding: Finding) -> str:
+        """One finding on one line, in this language: ``file!B12: fejl [code] message fix``."""
+        where = f"{finding.location}: " if finding.location else ""
+        fix = f" {finding.fix}" if finding.fix else ""
+        return f"{where}{self('severity.' + finding.severity.value)} [{finding.code}] {finding.message}{fix}"
+
+    def has(self, name: str) -> bool:
+        return name in self._texts
+
+    def finding(self, code: str, severity: Severity, /, *, file: str | None = None, cell: str | None = None,
+                action: int | None = None, field: str | None = None, **params: Any) -> Finding:
         return Finding(
             code=code,
             severity=severity,
@@ -57,15 +78,17 @@ class Messages:
             cell=cell,
             action=action,
             field=field,
+            language=self.language,
         )
 
 
-class _Lenient(dict):
+class _Lenient(dict[str, Any]):
     """Format parameters where a missing one shows as {name} instead of failing."""
 
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"
 
 
-def messages(language: str | None, overrides: Mapping[str, str] | None = None) -> Messages:
-    return Messages(language, overrides)
+def catalogue_keys(language: str) -> set[str]:
+    """Every key of one language's catalogue (the tests compare the languages)."""
+    return set(_catalogue(language))

@@ -9,21 +9,23 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..checks import CheckOutcome
-from ..config import Config
+from ..configuration import Config
+from ..problems import CheckResult, Finding
+from .reader import SheetData
 from .template import write_template
 
 RESOLVED_BY_A_FRESH_COPY = {"template-outdated", "template-other-config"}
 
 
-def write_feedback(config: Config, outcome: CheckOutcome, out_dir: Path) -> list[Path]:
-    by_file: dict[str, list] = {}
-    for finding in outcome.result.findings:
-        if finding.file in outcome.sheets and finding.code not in RESOLVED_BY_A_FRESH_COPY:
+def write_feedback(config: Config, result: CheckResult, sheets: dict[str, SheetData], out_dir: Path) -> list[Path]:
+    """``result``: what check found; ``sheets``: what each readable file said, by file name."""
+    by_file: dict[str, list[Finding]] = {}
+    for finding in result.findings:
+        if finding.file in sheets and finding.code not in RESOLVED_BY_A_FRESH_COPY:
             by_file.setdefault(finding.file, []).append(finding)
     written = []
     for file, findings in sorted(by_file.items()):
-        data = outcome.sheets[file]
+        data = sheets[file]
         values = {name: cell.value for name, cell in data.cells.items() if not cell.error}
         target = Path(out_dir) / Path(file).with_suffix(".xlsx").name
         written.append(write_template(config, target, values=values, feedback=findings))

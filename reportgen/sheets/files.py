@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import dataclasses
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
-from ..config import Config
-from ..findings import Finding, Severity
+from ..configuration import Config
+from ..problems import Finding, Severity
 
 ROUND_FILE = "round.json"
 SHEET_SUFFIXES = {".xlsx", ".xlsm"}
@@ -56,7 +58,7 @@ def screen(file: SheetFile, config: Config) -> Finding | None:
     """None when the file may be read as a standard sheet; otherwise the one finding about it."""
     t = config.messages
 
-    def finding(code: str, severity: Severity = Severity.ERROR, **params) -> Finding:
+    def finding(code: str, severity: Severity = Severity.ERROR, **params: Any) -> Finding:
         return t.finding(code, severity, file=file.name, **params)
 
     path, suffix = file.path, file.path.suffix.lower()
@@ -82,8 +84,9 @@ def screen(file: SheetFile, config: Config) -> Finding | None:
     return finding("file-corrupt", detail=t("words.unknown_format"))
 
 
-def _screen_zip(file: SheetFile, config: Config, finding) -> Finding | None:
+def _screen_zip(file: SheetFile, config: Config, finding: Callable[..., Finding]) -> Finding | None:
     limit = int(config.sheets.max_file_mb * 1024 * 1024)
+    t = config.messages
     try:
         with zipfile.ZipFile(file.path) as zf:
             infos = zf.infolist()
@@ -91,14 +94,14 @@ def _screen_zip(file: SheetFile, config: Config, finding) -> Finding | None:
             if "mimetype" in names and b"spreadsheet" in zf.read("mimetype")[:100]:
                 return finding("file-ods")
             if len(infos) > MAX_ZIP_ENTRIES:
-                return finding("file-too-large", detail=f"{len(infos)} entries")
+                return finding("file-too-large", detail=t("words.zip_entries", count=len(infos)))
             total = sum(info.file_size for info in infos)
             if total > limit:
                 return finding("file-too-large", detail=f"{total // 2**20} MB > {limit // 2**20} MB")
             if any(info.file_size > MAX_RATIO * max(info.compress_size, 1) + 2**20 for info in infos):
-                return finding("file-too-large", detail="zip bomb")
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        return finding("file-corrupt", detail=type(exc).__name__ if not str(exc) else str(exc))
+                return finding("file-too-large", detail=t("words.zip_ratio"))
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return finding("file-corrupt", detail=t("words.damaged_zip"))
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
         kind = "Word" if "word/document.xml" in names else ("PowerPoint" if "ppt/presentation.xml" in names else "zip")
         return finding("file-not-spreadsheet", suffix=file.path.suffix, kind=kind)

@@ -9,12 +9,9 @@ from __future__ import annotations
 import dataclasses
 import enum
 
-from ..config import Config
+from ..configuration import Config, names
 
 TEMPLATE_VERSION = 1
-PREFIX = "rg_"
-META_VERSION = PREFIX + "template_version"
-META_SIGNATURE = PREFIX + "config_signature"
 MAX_CELL_TEXT = 32_767  # what Excel itself can hold in one cell
 
 
@@ -47,23 +44,23 @@ def items(config: Config) -> list[Item]:
         t("sheet.section_administrations"), t("sheet.section_texts"),
     )
     out = [
-        Item(PREFIX + "number", t("sheet.number"), Kind.NUMBER, t("sheet.number_help"), True, action),
-        Item(PREFIX + "title", t("sheet.title"), Kind.TEXT, t("sheet.title_help"), True, action),
-        Item(PREFIX + "theme", t("sheet.theme"), Kind.THEME, t("sheet.theme_help"), True, action),
-        Item(PREFIX + "status", t("sheet.status"), Kind.STATUS, t("sheet.status_help"), True, action),
-        Item(PREFIX + "responsible", t("sheet.responsible"), Kind.TEXT, t("sheet.responsible_help"), True, action),
+        Item(names.NUMBER, t("sheet.number"), Kind.NUMBER, t("sheet.number_help"), True, action),
+        Item(names.TITLE, t("sheet.title"), Kind.TEXT, t("sheet.title_help"), True, action),
+        Item(names.THEME, t("sheet.theme"), Kind.THEME, t("sheet.theme_help"), True, action),
+        Item(names.STATUS, t("sheet.status"), Kind.STATUS, t("sheet.status_help"), True, action),
+        Item(names.RESPONSIBLE, t("sheet.responsible"), Kind.TEXT, t("sheet.responsible_help"), True, action),
     ]
     yes = t("choice.yes")
     out += [
-        Item(f"{PREFIX}committee_{c.key}", c.name, Kind.YES_NO, t("sheet.committees_help", yes=yes), False, committees, c.key)
+        Item(names.committee(c.key), c.name, Kind.YES_NO, t("sheet.committees_help", yes=yes), False, committees, c.key)
         for c in config.committees
     ]
     out += [
-        Item(f"{PREFIX}admin_{a.key}", a.name, Kind.ROLE, t("sheet.administrations_help"), False, admins, a.key)
+        Item(names.administration(a.key), a.name, Kind.ROLE, t("sheet.administrations_help"), False, admins, a.key)
         for a in config.administrations
     ]
     out += [
-        Item(f"{PREFIX}field_{f.key}", f.label, Kind.LONG_TEXT, f.help, f.required, texts, f.key)
+        Item(names.field(f.key), f.label, Kind.LONG_TEXT, f.help, f.required, texts, f.key)
         for f in config.fields
     ]
     return out

@@ -10,36 +10,42 @@ kill, files are read in this process, bounded by the reader's own deadline only.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.pool
 import os
+import threading
 from collections.abc import Callable, Iterator
+from typing import Any
 
-from ..config import Config
-from ..findings import Finding, Severity
+from ..configuration import Config
+from ..problems import Finding, Severity
 from .files import SheetFile, screen
 from .reader import SheetData, read_sheet
 
 PARALLEL_FROM = 8  # below this, starting workers costs more than it saves
 
-_config: Config | None = None  # the worker's copy (inherited when the pool forks)
+_config: Config | None = None  # the worker's copy (set by the pool's initializer)
 
 
-def read_one(file: SheetFile, config: Config) -> tuple[SheetData | None, list[Finding]]:
+ReadResult = tuple[SheetData | None, list[Finding]]
+
+
+def read_one(file: SheetFile, config: Config) -> ReadResult:
     problem = screen(file, config)
     if problem:
         return None, [problem]
     return read_sheet(file, config)
 
 
-def _worker(file: SheetFile) -> tuple[SheetData | None, list[Finding]]:
+def _worker(file: SheetFile) -> ReadResult:
     assert _config is not None
     return read_one(file, _config)
 
 
 def read_all(files: list[SheetFile], config: Config,
-             progress: Callable[[str], None] | None = None) -> Iterator[tuple[SheetFile, tuple]]:
+             progress: Callable[[str], None] | None = None) -> Iterator[tuple[SheetFile, ReadResult]]:
     """(file, (data, findings)) for every file, in order."""
     workers = min(os.cpu_count() or 1, len(files))
-    if len(files) < PARALLEL_FROM or workers < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if len(files) < PARALLEL_FROM or workers < 2:
         for file in files:
             if progress:
                 progress(file.name)
@@ -48,11 +54,26 @@ def read_all(files: list[SheetFile], config: Config,
     yield from _read_in_workers(files, config, workers, progress)
 
 
-def _read_in_workers(files, config, workers, progress):
+def start_method() -> str:
+    """``fork`` when this process has one thread (cheap: the workers inherit the configuration and
+    the imported modules); otherwise ``forkserver`` (the live preview reads from its watcher thread,
+    and a fork would copy locks other threads hold), or ``spawn`` where neither exists."""
+    methods = multiprocessing.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def _init_worker(config: Config) -> None:
     global _config
     _config = config
+
+
+def _read_in_workers(files: list[SheetFile], config: Config, workers: int,
+                     progress: Callable[[str], None] | None) -> Iterator[tuple[SheetFile, ReadResult]]:
     limit = config.sheets.max_seconds + 5  # the reader's own deadline first; this one if it hangs
-    pool = multiprocessing.get_context("fork").Pool(workers)
+    pool = multiprocessing.get_context(start_method()).Pool(workers, initializer=_init_worker, initargs=(config,))
+    stuck: SheetFile | None = None
     try:
         pending = [(file, pool.apply_async(_worker, (file,))) for file in files]
         for file, result in pending:
@@ -62,18 +83,20 @@ def _read_in_workers(files, config, workers, progress):
                 yield file, result.get(timeout=limit)
             except multiprocessing.TimeoutError:
                 yield file, (None, [config.messages.finding("file-too-slow", Severity.ERROR, file=file.name)])
-                pool.terminate()  # the stuck worker with it; read what is left one by one
-                pool = None
-                yield from _rest_sequential(pending, file, config)
-                return
+                stuck = file
+                break
     finally:
-        if pool is not None:
+        if stuck is None:
             pool.close()
-            pool.join()
-        _config = None
+        else:
+            pool.terminate()  # the stuck worker with it
+        pool.join()
+    if stuck is not None:  # read what is left one by one
+        yield from _rest_sequential(pending, stuck, config)
 
 
-def _rest_sequential(pending, stuck: SheetFile, config: Config):
+def _rest_sequential(pending: list[tuple[SheetFile, Any]], stuck: SheetFile,
+                     config: Config) -> Iterator[tuple[SheetFile, ReadResult]]:
     after = False
     for file, _ in pending:
         if after:

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
 import re
 import time
-import zipfile
 from pathlib import Path
+from typing import Any
 
 from defusedxml import DefusedXmlException
-
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.utils import column_index_from_string, get_column_letter
 
-from ..config import Config
-from ..findings import Finding, Severity
+from ..configuration import Config, names
+from ..problems import Finding, Severity
 from .files import SheetFile
-from .layout import META_SIGNATURE, META_VERSION, PREFIX
 
+log = logging.getLogger(__name__)
+Targets = dict[str, tuple[str, int, int]]  # defined name -> (sheet, row, column)
 _COORD = re.compile(r"^\$?([A-Z]{1,3})\$?(\d{1,7})$")
 
 
@@ -52,12 +53,12 @@ def read_sheet(file: SheetFile, config: Config) -> tuple[SheetData | None, list[
     except _Unreadable as exc:
         code, params = exc.args
         return None, [t.finding(code, Severity.ERROR, file=file.name, **params)]
-    except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds of errors on damaged or hostile files
+    except Exception as exc:
         unsafe = _unsafe_xml(exc)
         if unsafe:  # an entity, a DTD or an external reference: refused by defusedxml, never resolved
             return None, [t.finding("file-unsafe", Severity.ERROR, file=file.name, detail=type(unsafe).__name__)]
-        detail = f"{type(exc).__name__}: {exc}"[:200]
-        return None, [t.finding("file-corrupt", Severity.ERROR, file=file.name, detail=detail)]
+        log.debug("%s cannot be read", file.name, exc_info=True)
+        return None, [t.finding("file-corrupt", Severity.ERROR, file=file.name, detail=t("words.damaged_workbook"))]
 
 
 def _unsafe_xml(exc: BaseException | None) -> BaseException | None:
@@ -65,7 +66,7 @@ def _unsafe_xml(exc: BaseException | None) -> BaseException | None:
     seen = 0
     while exc is not None and seen < 10:
         if isinstance(exc, DefusedXmlException):
-            return exc
+            return exc  # type: ignore[no-any-return]
         exc, seen = exc.__cause__ or exc.__context__, seen + 1
     return None
 
@@ -74,23 +75,23 @@ def _read(file: SheetFile, config: Config) -> SheetData:
     wb = load_workbook(file.path, read_only=True, data_only=False, keep_links=False)
     try:
         targets = _targets(wb)
-        if not any(name.startswith(PREFIX) and name != META_VERSION for name in targets):
+        if not any(name.startswith(names.PREFIX) and name != names.META_VERSION for name in targets):
             raise _Unreadable("sheet-not-standard", {})
         values = _values(wb, targets, config.sheets.max_rows, deadline=time.monotonic() + config.sheets.max_seconds)
     finally:
         wb.close()
     if any(v.error == "formula" for v in values.values()):
         values = _fill_cached(file.path, targets, values, config.sheets.max_rows)
-    version = values.pop(META_VERSION, CellValue("")).value
-    signature = values.pop(META_SIGNATURE, CellValue("")).value
+    version = values.pop(names.META_VERSION, CellValue("")).value
+    signature = values.pop(names.META_SIGNATURE, CellValue("")).value
     return SheetData(file.name, values, version, signature)
 
 
-def _targets(wb) -> dict[str, tuple[str, int, int]]:
+def _targets(wb: Workbook) -> dict[str, tuple[str, int, int]]:
     """Our defined names -> (sheet, row, column). Names pointing at ranges or nowhere are skipped."""
     out = {}
     for name, definition in wb.defined_names.items():
-        if not name.startswith(PREFIX) or name.startswith(PREFIX + "list_"):
+        if not name.startswith(names.PREFIX) or name.startswith(names.LIST_PREFIX):
             continue
         for sheet, coord in definition.destinations:
             match = _COORD.match(coord or "")
@@ -100,7 +101,8 @@ def _targets(wb) -> dict[str, tuple[str, int, int]]:
     return out
 
 
-def _values(wb, targets, max_rows: int, data_only: bool = False, deadline: float | None = None) -> dict[str, CellValue]:
+def _values(wb: Workbook, targets: Targets, max_rows: int, data_only: bool = False,
+            deadline: float | None = None) -> dict[str, CellValue]:
     """One bounded pass over each sheet involved, picking out the named cells."""
     out: dict[str, CellValue] = {}
     by_sheet: dict[str, dict[tuple[int, int], str]] = {}
@@ -112,19 +114,19 @@ def _values(wb, targets, max_rows: int, data_only: bool = False, deadline: float
             raise _Unreadable("sheet-too-many-rows", {"rows": last_row, "limit": max_rows})
         last_col = max(c for _, c in wanted)
         ws = wb[sheet]
-        for row in ws.iter_rows(min_row=1, max_row=last_row, max_col=last_col):
+        for cells in ws.iter_rows(min_row=1, max_row=last_row, max_col=last_col):
             if deadline and time.monotonic() > deadline:
                 raise _Unreadable("file-too-slow", {})
-            for cell in row:
-                name = wanted.get((getattr(cell, "row", None), getattr(cell, "column", None)))
-                if name:
-                    out[name] = _cell_value(cell, data_only)
+            for cell in cells:
+                found = wanted.get((getattr(cell, "row", 0), getattr(cell, "column", 0)))
+                if found:
+                    out[found] = _cell_value(cell, data_only)
         for (row, col), name in wanted.items():  # cells never written are simply empty
             out.setdefault(name, CellValue(f"{get_column_letter(col)}{row}"))
     return out
 
 
-def _cell_value(cell, data_only: bool) -> CellValue:
+def _cell_value(cell: Any, data_only: bool) -> CellValue:
     where = cell.coordinate
     value = cell.value
     if cell.data_type == "e":
@@ -141,7 +143,7 @@ def _cell_value(cell, data_only: bool) -> CellValue:
 _EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
 
 
-def _fill_cached(path: Path, targets, values: dict[str, CellValue], max_rows: int) -> dict[str, CellValue]:
+def _fill_cached(path: Path, targets: Targets, values: dict[str, CellValue], max_rows: int) -> dict[str, CellValue]:
     """Formulas: take the value Excel or LibreOffice computed and cached when saving."""
     wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
     try:

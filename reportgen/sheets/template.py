@@ -10,6 +10,7 @@ import datetime as dt
 import re
 import zipfile
 from pathlib import Path
+from typing import Any
 
 from openpyxl import Workbook
 from openpyxl.comments import Comment
@@ -17,12 +18,14 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import quote_sheetname
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
-from ..config import Config
-from ..findings import CheckResult, Finding, Severity
+from ..configuration import Config, names
+from ..locales import Messages
 from ..model import Action, Role
+from ..problems import CheckResult, Finding, Severity
 from ..writers import atomic_path
-from .layout import META_SIGNATURE, META_VERSION, TEMPLATE_VERSION, Item, Kind, choices, items, theme_choice
+from .layout import TEMPLATE_VERSION, Item, Kind, choices, items, theme_choice
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF6CC")
 ERROR_FILL = PatternFill("solid", fgColor="F4B6B0")
@@ -31,7 +34,8 @@ SECTION_FILL = PatternFill("solid", fgColor="DCE6F0")
 HEADER_FILL = PatternFill("solid", fgColor="BFCFE0")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
 ROW_HEIGHT = {Kind.LONG_TEXT: 120}
-LIST_NAMES = {Kind.THEME: "rg_list_themes", Kind.STATUS: "rg_list_statuses", Kind.YES_NO: "rg_list_yes_no", Kind.ROLE: "rg_list_roles"}
+LIST_NAMES = {Kind.THEME: names.choice_list("themes"), Kind.STATUS: names.choice_list("statuses"),
+              Kind.YES_NO: names.choice_list("yes_no"), Kind.ROLE: names.choice_list("roles")}
 FIRST_ITEM_ROW = 5
 
 
@@ -45,7 +49,7 @@ def write_template(config: Config, path: Path | str, action: Action | None = Non
     """
     path = Path(path)
     wb = Workbook()
-    main = wb.active
+    main = wb.worksheets[0]
     main.title = config.messages("sheet.main")
     filled = {**(_values(config, action) if action else {}), **(values or {})}
     cells = _write_main(wb, main, config, filled, feedback or [])
@@ -54,10 +58,27 @@ def write_template(config: Config, path: Path | str, action: Action | None = Non
     _write_guide(wb.create_sheet(config.messages("sheet.guide")), config)
     _write_lists(wb, config)
     _write_meta(wb, config)
+    _only_text(wb)
     with atomic_path(path) as tmp:
         wb.save(tmp)
         _make_reproducible(tmp, config.report.date)
     return path
+
+
+FORMULA_STARTS = ("=", "+", "-", "@")  # what Excel and LibreOffice read as the start of a formula
+
+
+def _only_text(wb: Workbook) -> None:
+    """Every value reportgen writes is data, never a formula: openpyxl takes any text that starts
+    with "=" for one, so an owner's "=HYPERLINK(…)" would come back live in the sheets reportgen
+    sends to other people. Such text is stored as text, and marked so that Excel and LibreOffice
+    keep it text when the cell is edited (quotePrefix)."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f" or (isinstance(cell.value, str) and cell.value.startswith(FORMULA_STARTS)):
+                    cell.data_type = "s"
+                    cell.quotePrefix = True
 
 
 def _make_reproducible(path: Path, day: dt.date) -> None:
@@ -76,7 +97,8 @@ def _make_reproducible(path: Path, day: dt.date) -> None:
                           compress_type=zipfile.ZIP_DEFLATED)
 
 
-def _write_main(wb: Workbook, ws, config: Config, values: dict[str, object], feedback: list[Finding]) -> dict[str, str]:
+def _write_main(wb: Workbook, ws: Worksheet, config: Config, values: dict[str, object],
+                feedback: list[Finding]) -> dict[str, str]:
     """Lay out every item; returns where each defined name points (name -> "B12")."""
     t = config.messages
     _sheet_top(ws, t("sheet.heading", title=config.report.title), {"A": 30, "B": 80, "C": 45}, 4,
@@ -108,7 +130,7 @@ def _write_main(wb: Workbook, ws, config: Config, values: dict[str, object], fee
     return cells
 
 
-def _mark_problem(cell, findings: list[Finding]) -> None:
+def _mark_problem(cell: Any, findings: list[Finding]) -> None:
     severe = any(f.severity is Severity.ERROR for f in findings)
     cell.fill = ERROR_FILL if severe else WARNING_FILL
     text = "\n".join(f"{f.message} {f.fix}".strip() for f in findings)
@@ -132,7 +154,8 @@ def _write_feedback(wb: Workbook, config: Config, feedback: list[Finding], cells
             ws.cell(row, col, value).alignment = WRAP_TOP
 
 
-def _write_item(wb, ws, row: int, item: Item, value, validations, t) -> None:
+def _write_item(wb: Workbook, ws: Worksheet, row: int, item: Item, value: Any,
+                validations: dict[Kind, DataValidation], t: Messages) -> None:
     ws.cell(row, 1, item.label + (" *" if item.required else "")).alignment = WRAP_TOP
     cell = ws.cell(row, 2, value)
     cell.fill = INPUT_FILL
@@ -180,7 +203,8 @@ def _write_meta(wb: Workbook, config: Config) -> None:
     ws = wb.create_sheet("reportgen")
     ws.sheet_state = "hidden"
     for row, (name, label, value) in enumerate(
-        [(META_VERSION, "template_version", TEMPLATE_VERSION), (META_SIGNATURE, "config_signature", config.signature())],
+        [(names.META_VERSION, "template_version", TEMPLATE_VERSION),
+         (names.META_SIGNATURE, "config_signature", config.signature())],
         start=1,
     ):
         ws.cell(row, 1, label)
@@ -188,18 +212,18 @@ def _write_meta(wb: Workbook, config: Config) -> None:
         wb.defined_names[name] = DefinedName(name, attr_text=f"{quote_sheetname(ws.title)}!$B${row}")
 
 
-def _sheet_top(ws, heading: str, widths: dict[str, float], header_row: int, headers: list[str]) -> None:
+def _sheet_top(ws: Worksheet, heading: str, widths: dict[str, float], header_row: int, headers: list[str]) -> None:
     """A sheet's heading in A1, its column widths, and its bold, shaded header row."""
     ws["A1"] = heading
     ws["A1"].font = Font(bold=True, size=14)
-    for col, width in widths.items():
-        ws.column_dimensions[col].width = width
+    for letter, width in widths.items():
+        ws.column_dimensions[letter].width = width
     for col, text in enumerate(headers, start=1):
         ws.cell(header_row, col, text).font = Font(bold=True)
         ws.cell(header_row, col).fill = HEADER_FILL
 
 
-def _write_guide(ws, config: Config) -> None:
+def _write_guide(ws: Worksheet, config: Config) -> None:
     t = config.messages
     row = 5
     _sheet_top(ws, t("sheet.guide_heading"), {"A": 30, "B": 16, "C": 90}, row,
@@ -224,16 +248,16 @@ def _values(config: Config, action: Action) -> dict[str, object]:
     theme = config.theme(action.theme)
     status = config.status(action.status)
     values: dict[str, object] = {
-        "rg_number": action.number,
-        "rg_title": action.title,
-        "rg_theme": theme_choice(theme.number, theme.heading) if theme else str(action.theme),
-        "rg_status": status.label if status else action.status,
-        "rg_responsible": action.responsible,
+        names.NUMBER: action.number,
+        names.TITLE: action.title,
+        names.THEME: theme_choice(theme.number, theme.heading) if theme else str(action.theme),
+        names.STATUS: status.label if status else action.status,
+        names.RESPONSIBLE: action.responsible,
     }
     for c in config.committees:
-        values[f"rg_committee_{c.key}"] = t("choice.yes") if c.key in action.committees else t("choice.no")
+        values[names.committee(c.key)] = t("choice.yes") if c.key in action.committees else t("choice.no")
     for a in config.administrations:
-        values[f"rg_admin_{a.key}"] = t(f"role.{action.roles.get(a.key, Role.NONE).value}")
+        values[names.administration(a.key)] = t(f"role.{action.roles.get(a.key, Role.NONE).value}")
     for f in config.fields:
-        values[f"rg_field_{f.key}"] = action.texts.get(f.key) or None
+        values[names.field(f.key)] = action.texts.get(f.key) or None
     return values

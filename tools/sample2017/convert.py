@@ -25,7 +25,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reportgen.config import Config, load_config, slugify  # noqa: E402
+from reportgen.configuration import Config, load_config, slugify  # noqa: E402
 from reportgen.model import Action, Role  # noqa: E402
 from reportgen.sheets.template import write_template  # noqa: E402
 

@@ -6,13 +6,14 @@ Mail open them as messages to forward or edit. Nothing is sent.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from email.message import EmailMessage
 from email.policy import SMTP
 from pathlib import Path
 
-from .config import Config, slugify
-from .writers import write_bytes
+from ..configuration import Config, slugify
+from ..writers import inside, write_bytes
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
@@ -44,15 +45,16 @@ def draft(config: Config, person: str, sheets: list[Path]) -> EmailMessage:
 def write_drafts(config: Config, sheets_by_person: dict[str, list[Path]], out_dir: Path) -> list[Path]:
     written = []
     for person, sheets in sorted(sheets_by_person.items()):
-        target = Path(out_dir) / f"{slugify(person) or 'uden-ansvarlig'}.eml"
+        name = slugify(person) or slugify(config.messages("mail.no_person"))
+        target = inside(Path(out_dir), f"{name[:80]}.eml", config.messages)
         written.append(write_bytes(target, draft(config, person, sheets).as_bytes()))
     return written
 
 
-def _date(day, language: str) -> str:
+def _date(day: dt.date, language: str) -> str:
     return f"{day.day}.{day.month}.{day.year}" if language == "da" else day.isoformat()
 
 
-class _Keep(dict):
+class _Keep(dict[str, object]):
     def __missing__(self, key: str) -> str:
         return "{" + key + "}"

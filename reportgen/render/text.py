@@ -12,7 +12,8 @@ import functools
 import re
 
 from markdown_it import MarkdownIt
-from markdown_it.rules_block import list_block
+from markdown_it.rules_block import StateBlock, list_block
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup
 
@@ -44,12 +45,12 @@ def _parser(months: str) -> MarkdownIt:
     return md
 
 
-def _bullet_lists_only(state, start: int, end: int, silent: bool) -> bool:
+def _bullet_lists_only(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     first = state.src[state.bMarks[start] + state.tShift[start]: state.bMarks[start] + state.tShift[start] + 1]
     return False if first.isdigit() else list_block(state, start, end, silent)
 
 
-def _date_pattern(months: str) -> re.Pattern:
+def _date_pattern(months: str) -> re.Pattern[str]:
     month = "|".join(sorted(months.split(), key=len, reverse=True))
     one = rf"(?:\d{{1,2}}\.\s*)?(?:{month})\.?"
     date = (
@@ -61,7 +62,7 @@ def _date_pattern(months: str) -> re.Pattern:
     return re.compile(rf"^({date}\s*:)(\s)", re.IGNORECASE)
 
 
-def _milestones(pattern: re.Pattern, state) -> None:
+def _milestones(pattern: re.Pattern[str], state: StateCore) -> None:
     """Wrap the date that opens a line ("Marts 2017: …") in <strong class="milestone">."""
     for token in state.tokens:
         if token.type != "inline" or not token.children:
@@ -80,7 +81,7 @@ def _milestones(pattern: re.Pattern, state) -> None:
 _ADDRESS = re.compile(r"(?:https?://|www\.)\S+[\w/]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|\b[\w-]+(?:\.[\w-]+)*\.(?:dk|com|org|net|eu)\b")
 
 
-def _addresses(state) -> None:
+def _addresses(state: StateCore) -> None:
     """Web and e-mail addresses must not be hyphenated: wrap them in <span class="address">."""
     for token in state.tokens:
         if token.type != "inline" or not token.children:
@@ -101,7 +102,7 @@ def _addresses(state) -> None:
         token.children = [c for c in children if c.type != "text" or c.content]
 
 
-def _strong(content: str, state) -> list[Token]:
+def _strong(content: str, state: StateCore) -> list[Token]:
     opening = Token("strong_open", "strong", 1)
     opening.attrSet("class", "milestone")
     return [opening, _text(content), Token("strong_close", "strong", -1)]

@@ -11,15 +11,22 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
-from ..config import Config
-from ..exceptions import ReportgenError
+
+from ..configuration import Config
+from ..locales import Messages
 from ..model import Catalogue
-from ..paths import template_files
+from ..paths import read_regular_file, template_files
+from ..problems import ReportgenError, Severity, read_problem
+
+if TYPE_CHECKING:
+    from weasyprint import Attachment
 
 DATA_NAME = "data.json"
 
@@ -39,16 +46,16 @@ def edition_data(catalogue: Catalogue) -> bytes:
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
 
-def attachments(catalogue: Catalogue, config_file: Path, sheets: dict[str, Path]) -> list:
+def attachments(catalogue: Catalogue, config_file: Path, sheets: dict[str, Path]) -> list[Attachment]:
     """The data (relationship Data), then the configuration and every sheet (Source), as
     WeasyPrint attachments."""
     from weasyprint import Attachment
 
     day = catalogue.config.report.date
-    when = dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc)
+    when = dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
     t = catalogue.config.messages
 
-    def attach(data: bytes, name: str, description: str, relationship: str):
+    def attach(data: bytes, name: str, description: str, relationship: str) -> Attachment:
         return Attachment(string=data, name=name, description=description, created=when, modified=when,
                           relationship=relationship)
 
@@ -81,37 +88,42 @@ def report_files(config: Config) -> list[tuple[str, Path]]:
     return sorted(found.items())
 
 
-def read_attachments(pdf: Path) -> dict[str, tuple[bytes, str]]:
+MAX_PDF_BYTES = 512 * 1024 * 1024
+
+
+def read_attachments(pdf: Path, t: Messages) -> dict[str, tuple[bytes, str]]:
     """Every associated file of a PDF: name -> (bytes, relationship)."""
     try:
-        reader = PdfReader(pdf)
+        reader = PdfReader(io.BytesIO(read_regular_file(pdf, MAX_PDF_BYTES)))
         found = {}
-        for spec in reader.trailer["/Root"].get("/AF", []):
-            spec = spec.get_object()
+        root: Any = reader.trailer["/Root"]
+        for reference in root.get("/AF", []):
+            spec = reference.get_object()
             name = str(spec.get("/UF") or spec.get("/F"))
             data = spec["/EF"]["/F"].get_object().get_data()
             found[name] = (data, str(spec.get("/AFRelationship", "/Unspecified")).lstrip("/"))
         return found
-    except (OSError, PyPdfError, KeyError, ValueError) as exc:
-        raise ReportgenError(f"cannot read the attachments of {pdf}: {exc}") from None
+    except (OSError, PyPdfError, KeyError, ValueError, TypeError, AttributeError) as exc:
+        raise ReportgenError([t.finding("edition-unreadable", Severity.ERROR, file=str(pdf),
+                                        detail=t(f"read_problems.{read_problem(exc)}"))]) from None
 
 
-def read_data(pdf: Path) -> dict:
-    found = read_attachments(pdf)
+def read_data(pdf: Path, t: Messages) -> dict[str, Any]:
+    """The edition data a PDF carries."""
+    found = read_attachments(pdf, t)
     if DATA_NAME not in found:
-        raise ReportgenError(f"{pdf} carries no edition data ({DATA_NAME})")
-    return json.loads(found[DATA_NAME][0].decode("utf-8"))
+        raise ReportgenError([t.finding("edition-no-data", Severity.ERROR, file=str(pdf), name=DATA_NAME)])
+    return parse_data(found[DATA_NAME][0], str(pdf), t)
 
 
-def extract(pdf: Path, out_dir: Path) -> list[Path]:
-    """Write every associated file of ``pdf`` into ``out_dir`` (names kept, never outside it)."""
-    out_dir = Path(out_dir).resolve()
-    written = []
-    for name, (data, _) in sorted(read_attachments(pdf).items()):
-        target = (out_dir / name).resolve()
-        if not target.is_relative_to(out_dir):
-            raise ReportgenError(f"refusing an attachment name that leaves the folder: {name}")
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        written.append(target)
-    return written
+def parse_data(raw: bytes, where: str, t: Messages) -> dict[str, Any]:
+    """Edition data (or any JSON reportgen reads) from bytes: a mapping, or a finding that says why not."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (ValueError, RecursionError) as exc:
+        raise ReportgenError([t.finding("edition-unreadable", Severity.ERROR, file=where,
+                                        detail=t(f"read_problems.{read_problem(exc)}"))]) from None
+    if not isinstance(data, dict):
+        raise ReportgenError([t.finding("edition-unreadable", Severity.ERROR, file=where,
+                                        detail=t("read_problems.format"))])
+    return data

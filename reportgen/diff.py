@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+from typing import Any
+
+from .configuration import Config
 
 
 @dataclasses.dataclass
@@ -24,11 +27,11 @@ class ActionChange:
     fields: list[str] = dataclasses.field(default_factory=list)
     words: dict[str, str] = dataclasses.field(default_factory=dict)
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         return {k: v for k, v in dataclasses.asdict(self).items() if v not in (None, [], {})}
 
 
-def diff_editions(old: dict, new: dict, words: bool = False) -> list[ActionChange]:
+def diff_editions(old: dict[str, Any], new: dict[str, Any], words: bool = False) -> list[ActionChange]:
     """Per action: added, dropped, or what changed (status, person, marks, which text fields)."""
     before = {int(a["number"]): a for a in old["actions"]}
     after = {int(a["number"]): a for a in new["actions"]}
@@ -45,7 +48,7 @@ def diff_editions(old: dict, new: dict, words: bool = False) -> list[ActionChang
     return changes
 
 
-def _compare(a: dict, b: dict, words: bool) -> ActionChange | None:
+def _compare(a: dict[str, Any], b: dict[str, Any], words: bool) -> ActionChange | None:
     change = ActionChange(int(b["number"]), b["title"], "changed")
     for attr, key in (("status", "status"), ("responsible", "responsible"), ("title_change", "title")):
         if a.get(key) != b.get(key):
@@ -53,8 +56,8 @@ def _compare(a: dict, b: dict, words: bool) -> ActionChange | None:
     old_c, new_c = set(a.get("committees", [])), set(b.get("committees", []))
     change.committees_added, change.committees_removed = sorted(new_c - old_c), sorted(old_c - new_c)
     roles_a, roles_b = a.get("roles", {}), b.get("roles", {})
-    change.roles = {k: (roles_a.get(k, "none"), roles_b.get(k, "none"))
-                    for k in sorted(roles_a.keys() | roles_b.keys()) if roles_a.get(k, "none") != roles_b.get(k, "none")}
+    change.roles = {k: (roles_a.get(k, "none"), roles_b.get(k, "none")) for k in sorted(roles_a.keys() | roles_b.keys())
+                    if roles_a.get(k, "none") != roles_b.get(k, "none")}
     texts_a, texts_b = a.get("texts", {}), b.get("texts", {})
     change.fields = [k for k in dict.fromkeys([*texts_a, *texts_b]) if texts_a.get(k, "") != texts_b.get(k, "")]
     if words:
@@ -67,7 +70,7 @@ def _compare(a: dict, b: dict, words: bool) -> ActionChange | None:
 def word_diff(old: str, new: str) -> str:
     """A readable word-level diff: ``[-removed-]{+added+}``, unchanged words as they are."""
     a, b = old.split(), new.split()
-    out = []
+    out: list[str] = []
     for op, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if op == "equal":
             out += a[i1:i2]
@@ -76,3 +79,33 @@ def word_diff(old: str, new: str) -> str:
         if op in ("insert", "replace"):
             out.append("{+" + " ".join(b[j1:j2]) + "+}")
     return " ".join(out)
+
+
+def describe_change(change: ActionChange, config: Config) -> str:
+    """What changed in one action, in the report's language: the same words in ``reportgen diff``
+    and in the printed list of changes (statuses, committees and administrations by their names)."""
+    t = config.messages
+    if change.kind != "changed":
+        return t(f"report.change_{change.kind}")
+    status = {s.key: s.label for s in config.statuses}
+    committee = {c.key: c.abbreviation for c in config.committees}
+    admin = {a.key: a.abbreviation for a in config.administrations}
+    labels = {f.key: f.label for f in config.fields}
+    parts = []
+    if change.title_change:
+        parts.append(t("report.change_title", old=change.title_change[0], new=change.title_change[1]))
+    if change.status:
+        old, new = (status.get(k, k) for k in change.status)
+        parts.append(t("report.change_status", old=old, new=new))
+    if change.responsible:
+        parts.append(t("report.change_responsible", old=change.responsible[0], new=change.responsible[1]))
+    if change.committees_added or change.committees_removed:
+        moved = [f"+{committee.get(k, k)}" for k in change.committees_added]
+        moved += [f"-{committee.get(k, k)}" for k in change.committees_removed]
+        parts.append(t("report.change_committees") + " (" + ", ".join(moved) + ")")
+    if change.roles:
+        roles = [f"{admin.get(k, k)}: {t('role.' + a)} → {t('role.' + b)}" for k, (a, b) in change.roles.items()]
+        parts.append(t("report.change_roles") + " (" + ", ".join(roles) + ")")
+    if change.fields:
+        parts.append(t("report.change_fields", fields=", ".join(labels.get(k, k) for k in change.fields)))
+    return "; ".join(parts)

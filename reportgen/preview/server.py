@@ -15,11 +15,13 @@ import re
 import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import watchfiles
 
-from .preview import EVENTS_URL, PDF_URL, Preview, relevant
+from ..locales import Messages
+from .state import EVENTS_URL, PDF_URL, Preview, relevant
 
 log = logging.getLogger(__name__)
 HOST = "127.0.0.1"
@@ -41,7 +43,7 @@ class PreviewServer(http.server.ThreadingHTTPServer):
 class _Handler(http.server.BaseHTTPRequestHandler):
     server: PreviewServer
 
-    def do_GET(self) -> None:  # noqa: N802 (the http.server API)
+    def do_GET(self) -> None:
         path = unquote(urlsplit(self.path).path)
         preview = self.server.preview
         if path == EVENTS_URL:
@@ -89,12 +91,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if pdf is not None:
             name = re.sub(r"[^A-Za-z0-9._-]", "_", preview.config.report.pdf_name if preview.config else "report.pdf")
             return self._send(200, pdf, "application/pdf", {"Content-Disposition": f'inline; filename="{name}"'})
-        t = preview.config.messages if preview.config else None
-        lines = [t("preview.pdf_refused")] if t else []
-        text = "\n".join(lines + [p.describe() for p in problems])
+        t = preview.config.messages if preview.config else Messages(None)
+        text = "\n".join([t("preview.pdf_refused")] + [t.describe(p) for p in problems])
         self._send(409, text.encode("utf-8"), "text/plain; charset=utf-8")
 
-    def log_message(self, format: str, *args) -> None:  # noqa: A002 (the http.server API)
+    def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s %s", self.address_string(), format % args)
 
 

@@ -14,13 +14,12 @@ from pathlib import Path
 
 import jinja2
 
-from .checks import CheckOutcome
-from .commands.check import run_check
-from .config import DEFAULT_CONFIG, Config
-from .exceptions import BuildError, ConfigError
-from .findings import Finding, Severity
-from .locales import Messages
-from .paths import default_templates_dir
+from ..checks import CheckOutcome
+from ..configuration import DEFAULT_CONFIG, Config
+from ..locales import Messages
+from ..paths import default_templates_dir
+from ..pipeline import check_inputs, load, make_edition, web_edition
+from ..problems import Finding, InputsError, ReportgenError, Severity
 
 log = logging.getLogger(__name__)
 EVENTS_URL, PDF_URL = "/_events", "/report.pdf"
@@ -45,17 +44,17 @@ class Preview:
         with self.building:
             version = self.version + 1
             outcome, problems = None, []
+            files: dict[str, bytes | Path] = {}
             try:
-                config, outcome = run_check(self.config_path)
+                config, warnings = load(self.config_path)
                 self.config = config
+                outcome = check_inputs(config, warnings)
                 files = self._report(outcome, version)
-            except ConfigError as exc:
+            except ReportgenError as exc:
                 problems = exc.findings
-            except BuildError as exc:
-                problems = [Finding("build-error", Severity.ERROR, str(exc))]
-            except Exception as exc:  # noqa: BLE001 - a bug must not stop the preview; -vv shows where
+            except Exception as exc:
                 log.debug("preview rebuild failed", exc_info=True)
-                problems = [Finding("internal-error", Severity.ERROR, f"{type(exc).__name__}: {exc}")]
+                problems = [self._messages.finding("internal-error", Severity.ERROR, detail=type(exc).__name__)]
             if problems:
                 outcome, files = None, {"index.html": self._error_page(problems, version)}
         with self.changed:
@@ -63,9 +62,11 @@ class Preview:
             self.changed.notify_all()
         return outcome
 
-    def _report(self, outcome: CheckOutcome, version: int) -> dict[str, bytes | Path]:
-        from .commands.build import web_edition
+    @property
+    def _messages(self) -> Messages:
+        return self.config.messages if self.config else Messages(None)
 
+    def _report(self, outcome: CheckOutcome, version: int) -> dict[str, bytes | Path]:
         result = outcome.result
         shown = {a.number for a in outcome.catalogue.actions}
         preview = {"time": dt.datetime.now().strftime("%H:%M:%S"), "version": version, "events_url": EVENTS_URL,
@@ -74,11 +75,10 @@ class Preview:
         return web_edition(outcome.catalogue, preview=preview)
 
     def _error_page(self, problems: list[Finding], version: int) -> bytes:
-        language = self.config.report.language if self.config else None
+        t = self._messages
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(default_templates_dir())), autoescape=True)
         page = env.get_template("preview_error.html.j2").render(
-            t=Messages(language), language=language or "da", problems=problems, version=version,
-            events_url=EVENTS_URL)
+            t=t, language=t.language, problems=problems, version=version, events_url=EVENTS_URL)
         return page.encode("utf-8")
 
     def wait_for_change(self, seen: int, timeout: float) -> int:
@@ -98,20 +98,19 @@ class Preview:
 
     def pdf(self) -> tuple[bytes | None, list[Finding]]:
         """The PDF of the report as it is now, or why there is none."""
-        from .commands.build import make_edition
-        from .exceptions import InputsError
-
         with self.building:
             if self._pdf and self._pdf[0] == self.version:
                 return self._pdf[1], []
             try:
-                version, pdf = self.version, make_edition(self.config_path).pdf
+                version = self.version
+                config, warnings = load(self.config_path)
+                pdf = make_edition(config, warnings).pdf
                 self._pdf = (version, pdf)
                 return pdf, []
             except InputsError as exc:
                 return None, exc.result.errors
-            except (ConfigError, BuildError) as exc:
-                return None, getattr(exc, "findings", None) or [Finding("build-error", Severity.ERROR, str(exc))]
+            except ReportgenError as exc:
+                return None, exc.findings
 
 
 def relevant(path: str) -> bool:

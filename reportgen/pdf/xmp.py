@@ -9,9 +9,11 @@ metadata date (xmp:MetadataDate).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
 from xml.sax.saxutils import escape
 
-from ..config import Config
+from ..configuration import Config
 
 NAMESPACES = ('xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
               'xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"')
@@ -31,15 +33,15 @@ def extra_rdf(config: Config) -> bytes:
         f"<xmpMM:VersionID>{escape(report.version)}</xmpMM:VersionID>"
         f"<xmp:MetadataDate>{day}</xmp:MetadataDate>"
         "</rdf:Description>"
-    ).encode("utf-8")
+    ).encode()
 
 
-def finisher(config: Config):
+def finisher(config: Config) -> Callable[[Any, Any], None]:
     """A WeasyPrint finisher that puts :func:`extra_rdf` into the document's XMP packet, and lists
     each associated file once in /AF (WeasyPrint 70 lists every attachment twice)."""
     extra = extra_rdf(config)
 
-    def finish(document, pdf) -> None:
+    def finish(document: Any, pdf: Any) -> None:
         if "AF" in pdf.catalog:
             unique = list(dict.fromkeys(pdf.catalog["AF"]))
             pdf.catalog["AF"].clear()

@@ -7,18 +7,20 @@ single template or stylesheet by name without forking.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import traceback
+from pathlib import Path
+from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
 
+from ..configuration import Config
+from ..diff import ActionChange, describe_change
+from ..locales import Messages
+from ..model import Action, Catalogue, Role
+from ..paths import default_templates_dir
+from ..problems import BuildError, Finding, Severity
 from .assets import Assets
-from .config import Config
-from .exceptions import BuildError
-from .model import Action, Catalogue, Role
-from .paths import default_templates_dir
 from .text import to_html
 
 
@@ -51,7 +53,8 @@ def with_label(html: Markup, label: str) -> Markup:
     return Markup('<p class="label-only">') + strong.rstrip() + Markup("</p>") + html
 
 
-def context(catalogue: Catalogue, changes=None, assets: Assets | None = None) -> dict:
+def context(catalogue: Catalogue, changes: list[ActionChange] | None = None,
+            assets: Assets | None = None) -> dict[str, Any]:
     config = catalogue.config
     assets = assets or Assets(config, template_dirs(config))
     return {
@@ -68,7 +71,7 @@ def context(catalogue: Catalogue, changes=None, assets: Assets | None = None) ->
         "status_of": catalogue.status_of,
         "role_mark": lambda action, key: _role_mark(config, action, key),
         "status_counts": lambda actions: {s.key: sum(a.status == s.key for a in actions) for s in config.statuses},
-        "field_labels": lambda keys: ", ".join(f.label for f in config.fields if f.key in keys),
+        "describe_change": lambda change: describe_change(change, config),
         "Role": Role,
         "escape": escape,
     }
@@ -82,8 +85,8 @@ def _role_mark(config: Config, action: Action, key: str) -> str:
 PRINT, WEB = "report.html.j2", "web.html.j2"
 
 
-def render_html(catalogue: Catalogue, template: str = PRINT, changes=None, assets: Assets | None = None,
-                **extra) -> str:
+def render_html(catalogue: Catalogue, template: str = PRINT, changes: list[ActionChange] | None = None,
+                assets: Assets | None = None, **extra: Any) -> str:
     """The report as one HTML document: for print (``PRINT``) or the web edition (``WEB``, with
     ``assets`` made with ``web=True``). ``changes``: a diff against an earlier edition
     (:func:`reportgen.archive.diff.diff_editions`), shown as an appendix. ``extra``: more
@@ -92,11 +95,18 @@ def render_html(catalogue: Catalogue, template: str = PRINT, changes=None, asset
     try:
         return env.get_template(template).render(context(catalogue, changes, assets) | extra)
     except jinja2.TemplateError as exc:  # an overridden template with a mistake: say where
-        raise BuildError(f"template error in {_where(exc)}: {exc.message or exc}") from None
+        raise BuildError([template_finding(catalogue.config.messages, exc)]) from None
 
 
-def _where(exc: jinja2.TemplateError) -> str:
+def template_finding(t: Messages, exc: jinja2.TemplateError) -> Finding:
+    """A template's mistake as a finding: the template's file and line, and Jinja's own words."""
+    file, line = _where(exc)
+    return t.finding("build-template", Severity.ERROR, file=file, cell=f"line {line}" if line else None,
+                     detail=exc.message or str(exc))
+
+
+def _where(exc: jinja2.TemplateError) -> tuple[str | None, int | None]:
     if isinstance(exc, jinja2.TemplateSyntaxError):
-        return f"{exc.filename or exc.name}:{exc.lineno}"
+        return exc.filename or exc.name, exc.lineno
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename.endswith((".j2", ".html", ".css"))]
-    return f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "a template"
+    return (frames[-1].filename, frames[-1].lineno) if frames else (None, None)

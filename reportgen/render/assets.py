@@ -13,8 +13,8 @@ import hashlib
 import re
 from pathlib import Path
 
-from .config import Config
-from .exceptions import BuildError
+from ..configuration import Config
+from ..problems import BuildError, Severity
 
 
 def find_asset(roots: list[Path], relative: Path | str) -> Path | None:
@@ -52,7 +52,7 @@ class Assets:
     def find(self, ref: str) -> Path:
         found = find_asset(self.roots, ref)
         if found is None:
-            raise BuildError(f"asset not found in the template folders: {ref}")
+            raise BuildError([self.config.messages.finding("build-asset-missing", Severity.ERROR, file=ref)])
         return found
 
     def configured_files(self) -> dict[str, Path]:

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable
+from pathlib import Path
+from typing import Any
 
-from .checks import CheckOutcome
-from .collection import Collection
-from .findings import CheckResult, Finding
-from .locales import Messages
+from ..checks import CheckOutcome
+from ..configuration import names
+from ..locales import Messages
+from ..problems import CheckResult, Finding
+from ..round.collection import Collection
 
 
 def owners(outcome: CheckOutcome) -> Callable[[Finding], str]:
     """Finding -> the responsible person its sheet names (or "?")."""
-    people = {file: str(data.cells["rg_responsible"].value or "").strip()
-              for file, data in outcome.sheets.items() if "rg_responsible" in data.cells}
+    people = {file: str(data.cells[names.RESPONSIBLE].value or "").strip()
+              for file, data in outcome.sheets.items() if names.RESPONSIBLE in data.cells}
     return lambda f: people.get(f.file or "") or "?"
 
 
@@ -60,9 +63,10 @@ def collection_text(collection: Collection, t: Messages) -> str:
     return "\n".join(lines)
 
 
-def check_json(outcome: CheckOutcome, strict: bool, collection: Collection | None, feedback) -> dict:
+def check_json(outcome: CheckOutcome, strict: bool, collection: Collection | None,
+               feedback: list[Path]) -> dict[str, Any]:
     result = outcome.result
-    data = {
+    data: dict[str, Any] = {
         "summary": {"sheets": len(result.files), "actions": len(outcome.catalogue.actions),
                     "errors": len(result.errors), "warnings": len(result.warnings), "ok": not result.failed(strict)},
         "findings": [f.to_dict() for f in result.sorted()],

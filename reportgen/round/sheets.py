@@ -1,4 +1,4 @@
-"""``reportgen sheets``: pre-filled standard sheets for the next round, and e-mail drafts."""
+"""Sheets out: one pre-filled standard sheet per action for the next round, and e-mail drafts."""
 
 from __future__ import annotations
 
@@ -6,14 +6,14 @@ import dataclasses
 import json
 from pathlib import Path
 
-from ..config import Config, load_config, slugify
-from ..findings import CheckResult
-from ..mail import write_drafts
+from ..configuration import Config, slugify
 from ..model import Action
+from ..pipeline import load_catalogue
+from ..problems import CheckResult
 from ..sheets.files import ROUND_FILE
 from ..sheets.template import write_template
-from ..sources import load_catalogue
-from ..writers import write_text
+from ..writers import inside, write_text
+from .mail import write_drafts
 
 
 @dataclasses.dataclass
@@ -32,14 +32,14 @@ def sheet_file_name(action: Action) -> str:
     return f"{action.number:02d}-{title}{'-' + person if person else ''}.xlsx"
 
 
-def write_round(config_path: Path | str | None, out_dir: Path | str, source: Path | None = None,
-                mail: bool = False) -> SheetsResult:
-    config, _ = load_config(config_path)
+def write_round(config: Config, out_dir: Path | str, source: Path | None = None, mail: bool = False) -> SheetsResult:
+    """Write the round's sheets into ``out_dir``, from the current inputs or an edition (``source``)."""
     catalogue, source_check = load_catalogue(config, source)
     out = Path(out_dir)
-    sheets, by_person = [], {}
+    sheets: list[Path] = []
+    by_person: dict[str, list[Path]] = {}
     for action in catalogue.actions:
-        path = write_template(config, out / sheet_file_name(action), action)
+        path = write_template(config, inside(out, sheet_file_name(action), config.messages), action)
         sheets.append(path)
         by_person.setdefault(action.responsible, []).append(path)
     round_file = write_text(out / ROUND_FILE, json.dumps(_round(config, catalogue.actions, sheets),
@@ -48,11 +48,11 @@ def write_round(config_path: Path | str | None, out_dir: Path | str, source: Pat
     return SheetsResult(sheets, round_file, drafts, source_check, config)
 
 
-def _round(config: Config, actions: list[Action], sheets: list[Path]) -> dict:
+def _round(config: Config, actions: list[Action], sheets: list[Path]) -> dict[str, object]:
     return {
         "report": config.report.title,
         "version": config.report.version,
         "deadline": config.round.deadline.isoformat() if config.round.deadline else None,
         "actions": [{"number": a.number, "title": a.title, "responsible": a.responsible, "file": p.name}
-                    for a, p in zip(actions, sheets)],
+                    for a, p in zip(actions, sheets, strict=True)],
     }

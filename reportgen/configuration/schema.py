@@ -1,31 +1,32 @@
-"""The report configuration: one YAML file, loaded into a typed schema.
+"""The configuration's typed schema: every key, its type, its default and its rules.
 
 Everything that differs between editions lives here: the report's metadata and texts, the
 themes, the fields of an action, the committees, the administrations and the statuses. The sheet
 template, the reader, the checks, the pages and both matrices all derive from this declaration.
+Rules that fail raise pydantic errors of reportgen's own types (:class:`PydanticCustomError`),
+which :mod:`reportgen.configuration.loading` words from the locale.
 """
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import functools
 import hashlib
 import json
-import re
 import string
 import unicodedata
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
-from pydantic import (AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, ValidationError,
-                      field_validator, model_validator)
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
-from .exceptions import ConfigError
-from .findings import Finding, Severity
-from .locales import Messages
+from ..locales import Messages
+from .names import slugify
 
 DEFAULT_CONFIG = Path("inputs/report.yaml")
+KeyPath = tuple[str | int, ...]  # where a value is: ("themes", 0, "heading")
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,30}$")]
 Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9.-]{0,80}$")]
@@ -38,10 +39,21 @@ class _Model(BaseModel):
     model_config = ConfigDict(extra="allow", frozen=True)
 
 
+def _path_part(value: str) -> str:
+    """A name that becomes part of a file or folder name (edition, version): never a path."""
+    bad = [ch for ch in value if ch in "/\\" or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")]
+    if not value.strip() or value.strip(". ") == "" or ".." in value or bad:
+        raise PydanticCustomError("path_part", "not usable as part of a file name: {value}", {"value": value[:80]})
+    return value
+
+
+PathPart = Annotated[str, StringConstraints(max_length=80), AfterValidator(_path_part)]
+
+
 class ReportMeta(_Model):
     title: Text = Field(min_length=1)
-    edition: str
-    version: str
+    edition: PathPart
+    version: PathPart
     date: dt.date
     place: Text = ""
     organisation: Text = Field(min_length=1)
@@ -75,7 +87,7 @@ Length = Annotated[str, StringConstraints(pattern=r"^\d+(\.\d+)?(mm|cm|pt|in)$")
 def _kind(*suffixes: str) -> AfterValidator:
     def check(path: Path) -> Path:
         if path.suffix.lower() not in suffixes:
-            raise ValueError(f"{path}: expected a {', '.join(suffixes)} file")
+            raise PydanticCustomError("file_kind", "expected a {kinds} file", {"kinds": ", ".join(suffixes)})
         return path
     return AfterValidator(check)
 
@@ -128,11 +140,12 @@ class Style(_Model):
         try:
             fields = [(name, spec, conv) for _, name, spec, conv in string.Formatter().parse(value or "")
                       if name is not None]
-        except ValueError as exc:  # a lone brace
-            raise ValueError(f"{exc} (write {{{{ and }}}} for braces)") from None
+        except ValueError:  # a lone brace
+            raise PydanticCustomError("running_line_brace", "a lone brace") from None
         for name, spec, conversion in fields:
             if name not in RUNNING_FIELDS or spec or conversion:  # plain names only: no attributes, no formats
-                raise ValueError(f"unknown placeholder {{{name}}} (known: {', '.join(RUNNING_FIELDS)})")
+                raise PydanticCustomError("running_line_placeholder", "unknown placeholder {name}",
+                                          {"name": name, "known": ", ".join(RUNNING_FIELDS)})
         return value
 
 
@@ -144,10 +157,9 @@ class Section(_Model):
 
 class _Pictured(_Model):
     @model_validator(mode="after")
-    def _described(self):
-        if getattr(self, "image", None) is not None and not self.image_alt:
-            raise ValueError("image_alt: describe the picture for readers who cannot see it (screen readers, "
-                             "the tagged PDF)")
+    def _described(self) -> _Pictured:
+        if getattr(self, "image", None) is not None and not getattr(self, "image_alt", ""):
+            raise PydanticCustomError("image_alt_missing", "describe the picture")
         return self
 
 
@@ -240,10 +252,11 @@ class Config(_Model):
     round: Round = Round()
     changes_since: Path | None = None       # an earlier edition: adds "Ændringer siden sidste status"
     labels: dict[str, str] = {}
-    base_dir: Path = Field(default=Path("."), exclude=True)
+    base_dir: Path = Field(default=Path("."), exclude=True)         # set by the loader: the file's folder
+    source_file: Path = Field(default=Path("report.yaml"), exclude=True)  # … and the file itself
 
     @model_validator(mode="after")
-    def _unique(self) -> "Config":
+    def _unique(self) -> Config:
         for name, items, attr in (
             ("themes", self.themes, "number"),
             ("fields", self.fields, "key"),
@@ -251,10 +264,11 @@ class Config(_Model):
             ("administrations", self.administrations, "key"),
             ("statuses", self.statuses, "key"),
         ):
-            seen = [getattr(item, attr) for item in items]
-            twice = sorted({str(v) for v in seen if seen.count(v) > 1})
+            counts = collections.Counter(getattr(item, attr) for item in items)
+            twice = sorted(str(v) for v, n in counts.items() if n > 1)
             if twice:
-                raise ValueError(f"{name}: {attr} used more than once: {', '.join(twice)}")
+                raise PydanticCustomError("not_unique", "used more than once",
+                                          {"list": name, "attr": attr, "values": ", ".join(twice)})
         return self
 
     @functools.cached_property
@@ -286,16 +300,16 @@ class Config(_Model):
         return pattern.format(title=r.title, running=r.running, version=r.version, edition=r.edition,
                               date=r.date.isoformat(), organisation=r.organisation)
 
-    def file_refs(self) -> list[tuple[tuple, Path]]:
+    def file_refs(self) -> list[tuple[KeyPath, Path]]:
         """The files the configuration names (fonts, logo, pictures): key path and the path as written."""
-        named: list[tuple[tuple, Path | None]] = [(("style", "logo"), self.style.logo),
+        named: list[tuple[KeyPath, Path | None]] = [(("style", "logo"), self.style.logo),
                                                   (("cover", "image"), self.cover.image)]
         if self.style.font:
             named += [(("style", "font", face), getattr(self.style.font, face)) for face in Font.model_fields]
         named += [(("themes", i, "image"), theme.image) for i, theme in enumerate(self.themes)]
         return [(loc, Path(path)) for loc, path in named if path is not None]
 
-    def files(self) -> list[tuple[tuple, Path]]:
+    def files(self) -> list[tuple[KeyPath, Path]]:
         """The files the configuration names: key path and where the file is."""
         return [(loc, self.base_dir / path) for loc, path in self.file_refs()]
 
@@ -314,149 +328,3 @@ class Config(_Model):
         }
         blob = json.dumps(shape, sort_keys=True).encode()
         return hashlib.sha256(blob).hexdigest()[:12]
-
-
-def slugify(text: str) -> str:
-    text = text.lower()
-    for danish, ascii_ in (("æ", "ae"), ("ø", "oe"), ("å", "aa")):
-        text = text.replace(danish, ascii_)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")
-
-
-# --- Loading ----------------------------------------------------------------------------------
-
-
-def load_config(path: Path | str | None = None) -> tuple[Config, list[Finding]]:
-    """Load and validate the configuration.
-
-    Returns the config and its warnings (unknown keys). Raises :class:`ConfigError` with every
-    problem found, each with its key and line, when the file cannot be used.
-    """
-    path = Path(path or DEFAULT_CONFIG)
-    where = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError([_config_finding("config-unreadable", where, None, detail=str(exc))]) from None
-    try:
-        data, lines = _parse_yaml(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        detail = getattr(exc, "problem", None) or str(exc)
-        raise ConfigError([_config_finding("config-yaml", where, line, detail=detail)]) from None
-    if not isinstance(data, dict):
-        raise ConfigError([_config_finding("config-yaml", where, 1, detail="the file must be a mapping of keys")])
-    data["base_dir"] = path.parent
-    language = _language(data)
-    try:
-        config = Config.model_validate(data)
-    except ValidationError as exc:
-        raise ConfigError(_validation_findings(exc, where, lines, language)) from None
-    warnings = [
-        _config_finding(
-            "config-unknown-key", where, lines.get(loc), Severity.WARNING, language=language, key=_dotted(loc)
-        )
-        for loc in unknown_keys(config)
-    ]
-    missing = [_config_finding("config-file-missing", where, lines.get(loc), language=language, key=_dotted(loc),
-                               path=str(path)) for loc, path in config.files() if not _usable_file(path)]
-    if missing:
-        raise ConfigError(missing)
-    return config, warnings + _contrast_warnings(config, where, lines, language)
-
-
-MAX_ASSET_BYTES = 20 * 1024 * 1024
-
-
-def _usable_file(path: Path) -> bool:
-    return path.is_file() and path.stat().st_size <= MAX_ASSET_BYTES
-
-
-def _contrast_warnings(config: Config, where: str, lines: dict, language) -> list[Finding]:
-    """WCAG 2.1 AA asks 4.5:1 for text: white on theme colours, black on status tints."""
-    pairs = [(("style", "brand"), config.style.brand, "#ffffff")]
-    pairs += [(("themes", i, "colour"), t.colour, "#ffffff") for i, t in enumerate(config.themes)]
-    pairs += [(("statuses", i, "colour"), s.colour, "#1d1d1b") for i, s in enumerate(config.statuses)]
-    return [_config_finding("config-contrast", where, lines.get(loc), Severity.WARNING, language=language,
-                            key=_dotted(loc), ratio=f"{contrast(a, b):.1f}")
-            for loc, a, b in pairs if contrast(a, b) < 4.5]
-
-
-def contrast(colour_a: str, colour_b: str) -> float:
-    """The WCAG contrast ratio of two #rrggbb colours."""
-    def luminance(colour: str) -> float:
-        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-        r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-    high, low = sorted((luminance(colour_a), luminance(colour_b)), reverse=True)
-    return (high + 0.05) / (low + 0.05)
-
-
-def _language(data: dict) -> str | None:
-    report = data.get("report")
-    return report.get("language") if isinstance(report, dict) else None
-
-
-def _parse_yaml(text: str) -> tuple[Any, dict[tuple, int]]:
-    """Parse YAML, and map every key path (``('themes', 0, 'heading')``) to its line."""
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else {}
-    finally:
-        loader.dispose()
-    lines: dict[tuple, int] = {}
-
-    def walk(n: yaml.Node, path: tuple) -> None:
-        lines[path] = n.start_mark.line + 1
-        if isinstance(n, yaml.MappingNode):
-            for key_node, value_node in n.value:
-                walk(value_node, path + (key_node.value,))
-                lines[path + (key_node.value,)] = key_node.start_mark.line + 1
-        elif isinstance(n, yaml.SequenceNode):
-            for index, item in enumerate(n.value):
-                walk(item, path + (index,))
-
-    if node is not None:
-        walk(node, ())
-    return data, lines
-
-
-def _validation_findings(exc: ValidationError, where: str, lines: dict[tuple, int], language) -> list[Finding]:
-    findings = []
-    for error in exc.errors():
-        loc = tuple(error["loc"])
-        line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
-        detail = error["msg"].removeprefix("Value error, ")
-        key = _dotted(loc) or "(top)"
-        findings.append(_config_finding("config-invalid", where, line, language=language, key=key, detail=detail))
-    return findings
-
-
-def unknown_keys(model: BaseModel, path: tuple = ()) -> list[tuple]:
-    """Key paths present in the YAML that the schema does not know."""
-    found = [path + (key,) for key in (model.model_extra or {})]
-    for name in type(model).model_fields:
-        value = getattr(model, name)
-        items = list(enumerate(value)) if isinstance(value, list) else [(None, value)]
-        for index, item in items:
-            if isinstance(item, BaseModel):
-                sub = path + (name,) + ((index,) if index is not None else ())
-                found += unknown_keys(item, sub)
-    return found
-
-
-def _dotted(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out
-
-
-def _config_finding(
-    code: str, file: str, line: int | None, severity=Severity.ERROR, language: str | None = None, **params
-) -> Finding:
-    cell = f"line {line}" if line else None
-    return Messages(language).finding(code, severity, file=file, cell=cell, **params)

@@ -9,9 +9,11 @@ import dataclasses
 import json
 from pathlib import Path
 
-from .checks import CheckOutcome, action_number
-from .exceptions import ReportgenError
-from .findings import Severity
+from ..checks import CheckOutcome, action_number
+from ..configuration import names
+from ..locales import Messages
+from ..paths import read_regular_file
+from ..problems import ConfigError, Severity, read_problem
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,7 +49,7 @@ class Collection:
             out.setdefault(e.responsible or "?", []).append(e)
         return dict(sorted(out.items()))
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         expected = {e.number for e in self.expected}
         return {
             "expected": len(self.expected),
@@ -59,14 +61,18 @@ class Collection:
         }
 
 
-def load_expected(path: Path) -> list[Expected]:
+MAX_EXPECTED_BYTES = 16 * 1024 * 1024
+
+
+def load_expected(path: Path, t: Messages) -> list[Expected]:
     """The actions a round expects: ``round.json`` from ``reportgen sheets``, or an edition's data."""
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        data = json.loads(read_regular_file(path, MAX_EXPECTED_BYTES).decode("utf-8"))
         return [Expected(int(a["number"]), str(a.get("title", "")), str(a.get("responsible", "")))
                 for a in data["actions"]]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise ReportgenError(f"cannot read the expected actions from {path}: {exc}") from None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError) as exc:
+        raise ConfigError([t.finding("expected-unreadable", Severity.ERROR, file=str(path),
+                                     detail=t(f"read_problems.{read_problem(exc)}"))]) from None
 
 
 def collection_status(outcome: CheckOutcome, expected: list[Expected]) -> Collection:
@@ -74,7 +80,7 @@ def collection_status(outcome: CheckOutcome, expected: list[Expected]) -> Collec
     with_errors: set[int] = set()
     errors_in = {f.file for f in outcome.result.findings if f.severity is Severity.ERROR}
     for file, data in sorted(outcome.sheets.items()):
-        cell = data.cells.get("rg_number")
+        cell = data.cells.get(names.NUMBER)
         number = action_number(cell.value) if cell is not None else None
         if number is None:
             continue

@@ -1,0 +1,110 @@
+"""Commands for the archive: publish, archive list/verify, extract, diff."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from rich.table import Table
+
+from ..archive.store import editions, extract, publish, verify
+from ..diff import describe_change, diff_editions
+from ..pipeline import load, load_catalogue
+from .common import ConsoleProgress, common_options, config_option, err, language_of, out, stops
+
+ARCHIVE_OPTION = click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
+                              default=Path("archive"), show_default=True, help="The archive folder.")
+
+
+@click.command("publish")
+@common_options
+@ARCHIVE_OPTION
+def publish_command(config_path: Path, strict: bool, quiet: bool, archive_dir: Path) -> None:
+    """Build the report and file it in the archive as a version that never changes."""
+    config, warnings = load(config_path)
+    progress = ConsoleProgress(quiet, config.messages)
+    try:
+        folder = publish(config, archive_dir, warnings=warnings, strict=strict, progress=progress)
+    finally:
+        progress.close()
+    if not quiet:
+        out.print(config.messages("cli.published", path=folder))
+
+
+@click.group("archive")
+def archive_group() -> None:
+    """The published editions: list them, verify them."""
+
+
+@archive_group.command("list")
+@ARCHIVE_OPTION
+@config_option
+def archive_list(archive_dir: Path, config_path: Path) -> None:
+    """Show every published edition and version."""
+    t = language_of(config_path)
+    table = Table(*(t(f"cli.list_{column}") for column in ("edition", "version", "date", "pages", "actions", "pdf",
+                                                           "sha256")))
+    for published in editions(archive_dir):
+        m = published.manifest
+        pdf = m.get("pdf", {}) if isinstance(m.get("pdf"), dict) else {}
+        table.add_row(*(str(value) for value in (
+            m.get("edition", "?"), m.get("version", published.folder.name), m.get("date", "?"), pdf.get("pages", "?"),
+            m.get("actions", "?"), pdf.get("file", "?"), str(pdf.get("sha256", "?"))[:16])))
+    out.print(table)
+
+
+@archive_group.command("verify")
+@ARCHIVE_OPTION
+@config_option
+def archive_verify(archive_dir: Path, config_path: Path) -> None:
+    """Recompute every hash; report any file that changed or is missing (exit 1)."""
+    t = language_of(config_path)
+    with stops():
+        report = verify(archive_dir, t)
+    for folder, problems in report.items():
+        out.print(t("cli.verify_ok" if not problems else "cli.verify_damaged", path=folder))
+        for problem in problems:
+            out.print(f"  - {t.describe(problem)}")
+    sys.exit(1 if any(report.values()) else 0)
+
+
+@click.command("extract")
+@click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@config_option
+def extract_command(pdf: Path, out_dir: Path, config_path: Path) -> None:
+    """Get an edition's data and original inputs back out of its PDF."""
+    with stops():
+        for path in extract(pdf, out_dir, language_of(config_path)):
+            out.print(str(path))
+
+
+@click.command("diff")
+@common_options
+@click.argument("old", type=click.Path(exists=True, path_type=Path))
+@click.argument("new", type=click.Path(exists=True, path_type=Path), required=False)
+@click.option("--words", is_flag=True, help="Show a word-level diff of each changed text field.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def diff_command(config_path: Path, strict: bool, quiet: bool, old: Path, new: Path | None, words: bool,
+                 fmt: str) -> None:
+    """What changed per action between two editions (archive folders, PDFs or data JSON);
+    without NEW, between OLD and the current inputs."""
+    config, _ = load(config_path)
+    t = config.messages
+    before, _ = load_catalogue(config, old)
+    after, result = load_catalogue(config, new)
+    if result is not None and result.errors and not quiet:
+        err.print(t("cli.diff_inputs_errors", errors=len(result.errors)))
+    changes = diff_editions(before.to_dict(), after.to_dict(), words=words)
+    if fmt == "json":
+        out.print_json(json.dumps([c.to_dict() for c in changes], ensure_ascii=False))
+        return
+    labels = {f.key: f.label for f in config.fields}
+    for change in changes:
+        out.print(f"{change.number:>3}. {change.title}: {describe_change(change, config)}")
+        for key, text in change.words.items():
+            out.print(f"    {labels.get(key, key)}: {text}")
+    if not changes:
+        out.print(t("report.no_changes"))

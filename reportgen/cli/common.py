@@ -1,0 +1,132 @@
+"""What every command shares: the consoles, logging, the common options, progress, and how a
+stop (a :class:`ReportgenError` and its findings) is printed in the report's language."""
+
+from __future__ import annotations
+
+import functools
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.logging import RichHandler
+from rich.status import Status
+
+from ..configuration import DEFAULT_CONFIG
+from ..locales import Messages
+from ..pipeline import load
+from ..problems import CheckResult, Finding, InputsError, ReportgenError
+from ..progress import Progress
+from .text import findings_text, summary_line
+
+out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def setup_logging(verbose: int, quiet: bool) -> None:
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    handler = RichHandler(console=err, show_time=False, show_path=False, markup=False)
+    logging.basicConfig(level=level, handlers=[handler], format="%(message)s", force=True)
+    # WeasyPrint reports every CSS property it ignores; that is for -v, not for every build.
+    logging.getLogger("weasyprint").setLevel({0: logging.ERROR, 1: logging.WARNING}.get(verbose, logging.DEBUG))
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+config_option = click.option(
+    "--config", "-c", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_CONFIG,
+    show_default=True, help="The report configuration (YAML).")
+
+
+def common_options(func: F) -> F:
+    """-c/--config, --strict, -v, -q; and a stop printed as findings with its exit code."""
+    @config_option
+    @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+    @click.option("-v", "--verbose", count=True, help="Say more (-vv: debug).")
+    @click.option("-q", "--quiet", is_flag=True, help="Say only what went wrong.")
+    @functools.wraps(func)
+    def wrapper(*args: Any, verbose: int, quiet: bool, **kwargs: Any) -> Any:
+        setup_logging(verbose, quiet)
+        with stops(strict=kwargs.get("strict", False)):
+            return func(*args, quiet=quiet, **kwargs)
+    return wrapper  # type: ignore[return-value]
+
+
+class stops:  # noqa: N801 - used as a context manager, like contextlib's
+    """Prints a :class:`ReportgenError`'s findings (in the language they are worded in) and exits
+    with its code; nothing else a user did reaches them as a traceback."""
+
+    def __init__(self, strict: bool = False):
+        self.strict = strict
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if not isinstance(exc, ReportgenError):
+            return
+        t = messages_of(exc.findings)
+        if isinstance(exc, InputsError):
+            print_findings(exc.result, t, quiet=False, strict=self.strict)
+            err.print(t("cli.stopped"))
+        else:
+            err.print(findings_text(CheckResult(findings=exc.findings), t))
+        sys.exit(exc.exit_code)
+
+
+def messages_of(findings: list[Finding]) -> Messages:
+    """The messages of the language the findings are worded in."""
+    return Messages(next((f.language for f in findings if f.language), None))
+
+
+def language_of(config_path: Path) -> Messages:
+    """For commands that need only the report's language: the configuration's, if it loads."""
+    try:
+        return load(config_path)[0].messages
+    except ReportgenError as exc:
+        return messages_of(exc.findings)
+
+
+def print_findings(result: CheckResult, t: Messages, *, quiet: bool, strict: bool, actions: int | None = None,
+                   owner: Callable[[Finding], str] | None = None) -> None:
+    text = findings_text(result, t, owner)
+    if text:
+        out.print(text)
+    if not quiet:
+        out.print(summary_line(result, t, actions, strict))
+
+
+class ConsoleProgress(Progress):
+    """Shows each stage on stderr, in the report's language: a live status on a terminal, plain
+    lines elsewhere."""
+
+    def __init__(self, quiet: bool, t: Messages):
+        self.quiet, self.t = quiet, t
+        self.status: Status | None = None
+        self.count = 0
+
+    def stage(self, name: str, total: int | None = None) -> None:
+        if self.quiet:
+            return
+        label = self.t(f"progress.{name}")
+        if err.is_terminal:
+            if self.status is None:
+                self.status = err.status(label)
+                self.status.start()
+            self.status.update(label)
+        else:
+            err.print(f"… {label}")
+        self.count = 0
+
+    def step(self, detail: str = "") -> None:
+        self.count += 1
+        if self.status is not None:
+            self.status.update(self.t("progress.reading", count=self.count, file=detail))
+
+    def close(self) -> None:
+        if self.status is not None:
+            self.status.stop()
+

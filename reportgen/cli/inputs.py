@@ -1,0 +1,90 @@
+"""Commands on the inputs: check the sheets, build the report, write the blank sheet."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from ..pipeline import build, check_inputs, load
+from ..round.collection import collection_status, load_expected
+from ..sheets.feedback import write_feedback
+from ..sheets.template import write_template
+from ..writers import inside
+from .common import ConsoleProgress, common_options, err, out, print_findings
+from .text import check_json, collection_text, owners
+
+
+@click.command("check")
+@common_options
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--by", "group", type=click.Choice(["file", "person"]), default="file", show_default=True,
+              help="Group the problems by file or by responsible person.")
+@click.option("--expect", "expect", type=click.Path(dir_okay=False, path_type=Path),
+              help="The actions this round expects (round.json from `reportgen sheets`); default: round.expected.")
+@click.option("--feedback", "feedback_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Write a feedback workbook for each sheet with problems into this folder.")
+def check_command(config_path: Path, strict: bool, quiet: bool, paths: tuple[Path, ...], fmt: str, group: str,
+                  expect: Path | None, feedback_dir: Path | None) -> None:
+    """Read every sheet (default: the configured folder) and report every problem."""
+    config, warnings = load(config_path)
+    outcome = check_inputs(config, warnings, list(paths) or None)
+    result, t = outcome.result, config.messages
+    expected_file = expect or (config.base_dir / config.round.expected if config.round.expected else None)
+    collection = collection_status(outcome, load_expected(expected_file, t)) if expected_file else None
+    written = write_feedback(config, result, outcome.sheets, feedback_dir) if feedback_dir else []
+    if fmt == "json":
+        out.print_json(json.dumps(check_json(outcome, strict, collection, written), ensure_ascii=False))
+    else:
+        print_findings(result, t, quiet=quiet, strict=strict, actions=len(outcome.catalogue.actions),
+                       owner=owners(outcome) if group == "person" else None)
+        if collection and not quiet:
+            out.print(collection_text(collection, t))
+        if not quiet:
+            for path in written:
+                err.print(t("cli.feedback_written", path=path))
+    sys.exit(1 if result.failed(strict) else 0)
+
+
+@click.command("build")
+@common_options
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Folder for the PDF, its HTML and the web edition.")
+@click.option("--changes-since", type=click.Path(exists=True, path_type=Path),
+              help="An earlier edition (archive folder, PDF or data JSON): adds the list of changes.")
+def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path, changes_since: Path | None) -> None:
+    """Check the sheets, then write the report as PDF and as a web edition."""
+    config, warnings = load(config_path)
+    t = config.messages
+    progress = ConsoleProgress(quiet, t)
+    try:
+        result = build(config, out_dir, warnings=warnings, strict=strict, changes_since=changes_since,
+                       progress=progress)
+    finally:
+        progress.close()
+    if quiet:
+        return
+    if result.result.findings:
+        print_findings(result.result, t, quiet=True, strict=strict)
+    err.print(t("cli.html_written", path=result.html))
+    err.print(t("cli.web_written", path=result.web / "index.html"))
+    err.print(t("cli.built", pages=result.pages, actions=result.actions))
+    out.print(t("cli.written", path=result.pdf))
+
+
+@click.command("template")
+@common_options
+@click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write the blank sheet (.xlsx).")
+def template_command(config_path: Path, strict: bool, quiet: bool, out_file: Path) -> None:
+    """Write the blank standard sheet for the configuration."""
+    config, warnings = load(config_path)
+    t = config.messages
+    if warnings and not quiet:
+        err.print("\n".join(t.describe(w) for w in warnings))
+    path = write_template(config, inside(out_file.parent, out_file.name, t))
+    if not quiet:
+        out.print(t("cli.template_written", path=path))

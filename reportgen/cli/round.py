@@ -1,0 +1,35 @@
+"""The owners' round: sheets out."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..pipeline import load
+from ..round.sheets import write_round
+from .common import common_options, err, out, print_findings
+
+
+@click.command("sheets")
+@common_options
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Folder for the sheets (and round.json).")
+@click.option("--from", "source", type=click.Path(exists=True, path_type=Path),
+              help="An edition to start from: its data JSON, its PDF, or its archive folder. Default: the inputs.")
+@click.option("--mail", is_flag=True, help="Also write one e-mail draft (.eml) per responsible person.")
+def sheets_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path, source: Path | None,
+                   mail: bool) -> None:
+    """Write one pre-filled standard sheet per action for the next round."""
+    config, warnings = load(config_path)
+    t = config.messages
+    if warnings and not quiet:
+        err.print("\n".join(t.describe(w) for w in warnings))
+    result = write_round(config, out_dir, source, mail)
+    if quiet:
+        return
+    if result.source_check and result.source_check.findings:
+        print_findings(result.source_check, t, quiet=True, strict=strict)
+    if result.drafts:
+        err.print(t("cli.drafts_written", count=len(result.drafts), path=result.drafts[0].parent))
+    out.print(t("cli.sheets_written", count=len(result.sheets), path=out_dir))

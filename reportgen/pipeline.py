@@ -1,0 +1,171 @@
+"""The pipeline: configuration → read → check → model → render → PDF, in one place.
+
+Every way to a built edition goes through here: ``reportgen build`` and ``publish``, the live
+preview, ``reportgen sheets`` (which starts from an edition's actions) and the library API. Like
+MkDocs' build, everything is gathered and made in memory first (:func:`make_edition`); files are
+written only at the end (:func:`build`), each atomically, and nothing at all when the inputs have
+errors. The PDF stage (WeasyPrint) is imported only when a PDF is made, so ``check`` stays light.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .checks import CheckOutcome, check
+from .configuration import DEFAULT_CONFIG, Config, load_config
+from .diff import ActionChange, diff_editions
+from .model import Action, Catalogue
+from .problems import CheckResult, Finding, InputsError, ReportgenError, Severity, read_problem
+from .progress import Progress, silent
+from .render import WEB, render_html, template_dirs
+from .render.assets import Assets
+from .writers import inside, write_together
+
+if TYPE_CHECKING:
+    from .pdf import Document
+
+DEFAULT_OUT = Path("build")
+MAX_DATA_BYTES = 64 * 1024 * 1024
+
+
+def load(config: Config | Path | str | None = None,
+         warnings: list[Finding] | None = None) -> tuple[Config, list[Finding]]:
+    """The configuration and its warnings: loaded from a file (``inputs/report.yaml`` by default),
+    or as given when a caller has loaded it already."""
+    if isinstance(config, Config):
+        return config, list(warnings or [])
+    return load_config(config or DEFAULT_CONFIG)
+
+
+def check_inputs(config: Config, warnings: list[Finding] | None = None, paths: list[Path] | None = None,
+                 progress: Progress = silent) -> CheckOutcome:
+    """Read and check the sheets (default: the configured folder); the configuration's warnings
+    join the findings, first."""
+    progress.stage("read", total=None)
+    outcome = check(config, paths, progress=progress.step)
+    outcome.result.findings[:0] = warnings or []
+    return outcome
+
+
+@dataclasses.dataclass
+class Edition:
+    """One edition of the report, made in memory."""
+
+    config: Config
+    outcome: CheckOutcome
+    html: str
+    pdf: bytes
+    pages: int
+    changes: list[ActionChange] | None  # the diff against an earlier edition, if one was asked for
+
+    @property
+    def stem(self) -> str:
+        return self.config.report.file_stem
+
+
+@dataclasses.dataclass
+class BuildResult:
+    pdf: Path
+    html: Path
+    web: Path
+    pages: int
+    actions: int
+    result: CheckResult
+    config: Config
+
+
+def make_edition(config: Config, warnings: list[Finding] | None = None, *, strict: bool = False,
+                 changes_since: Path | None = None, progress: Progress = silent) -> Edition:
+    """Check the sheets (refusing on errors), render the HTML and lay out the PDF; write nothing."""
+    from .pdf import lay_out, weasyprint_errors, write_pdf, xmp
+    from .pdf.attachments import attachments
+
+    outcome = check_inputs(config, warnings, progress=progress)
+    if outcome.result.failed(strict):
+        raise InputsError(outcome.result)
+    progress.stage("render")
+    changes = _changes(outcome.catalogue, changes_since or config.changes_since_path)
+    assets = Assets(config, template_dirs(config))
+    html = render_html(outcome.catalogue, changes=changes, assets=assets)
+    progress.stage("layout")
+    with weasyprint_errors(config.messages):
+        document: Document = lay_out(html, assets.roots, assets.configured_files())
+        progress.stage("write")
+        pdf = write_pdf(document, created=config.report.date, finisher=xmp.finisher(config),
+                        attachments=attachments(outcome.catalogue, config.source_file, outcome.paths))
+    return Edition(config, outcome, html, pdf, len(document.pages), changes)
+
+
+def web_edition(catalogue: Catalogue, changes: list[ActionChange] | None = None,
+                **extra: object) -> dict[str, bytes | Path]:
+    """The standalone web edition: ``index.html`` and every file it uses, by name in its folder
+    (``pdf_link``: the name of the PDF beside it, which the page offers for download)."""
+    assets = Assets(catalogue.config, template_dirs(catalogue.config), web=True)
+    html = render_html(catalogue, WEB, changes=changes, assets=assets, **extra)
+    return {"index.html": html.encode("utf-8"), **assets.used}
+
+
+def _changes(catalogue: Catalogue, since: Path | None) -> list[ActionChange] | None:
+    if since is None:
+        return None
+    old, _ = load_catalogue(catalogue.config, since)
+    return diff_editions(old.to_dict(), catalogue.to_dict())
+
+
+def build(config: Config | Path | str | None = None, out_dir: Path | str | None = None, *,
+          warnings: list[Finding] | None = None, strict: bool = False, changes_since: Path | None = None,
+          progress: Progress = silent) -> BuildResult:
+    """Check, make the edition, and write its PDF, its HTML and its web edition into ``out_dir``
+    (all three appear together, or none does). ``config``: a loaded configuration (with its
+    ``warnings``) or the path of one."""
+    config, warnings = load(config, warnings)
+    edition = make_edition(config, warnings, strict=strict, changes_since=changes_since, progress=progress)
+    pdf_name = edition.config.report.pdf_name
+    web = web_edition(edition.outcome.catalogue, edition.changes, pdf_link=pdf_name) | {pdf_name: edition.pdf}
+    out = Path(out_dir or DEFAULT_OUT)
+    t = config.messages
+    html_path = inside(out, f"{edition.stem}.html", t)
+    pdf_path = inside(out, pdf_name, t)
+    web_path = inside(out, f"{edition.stem}-web", t)
+    write_together({html_path: edition.html.encode("utf-8"), pdf_path: edition.pdf}, {web_path: web})
+    return BuildResult(pdf_path, html_path, web_path, edition.pages, len(edition.outcome.catalogue.actions),
+                       edition.outcome.result, edition.config)
+
+
+def load_catalogue(config: Config, source: Path | None = None) -> tuple[Catalogue, CheckResult | None]:
+    """The actions of the current inputs (``source`` None, with what check found), or of an
+    edition: its data JSON, its published PDF (data embedded), or its archive folder."""
+    if source is None:
+        outcome = check_inputs(config)
+        return outcome.catalogue, outcome.result
+    data = edition_data(Path(source), config)
+    t = config.messages
+    try:
+        actions = [Action.from_dict(a) for a in data["actions"]]
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise ReportgenError([t.finding("edition-unreadable", Severity.ERROR, file=str(source),
+                                        detail=t(f"read_problems.{read_problem(exc)}"))]) from None
+    return Catalogue(config, sorted(actions, key=lambda a: a.number)), None
+
+
+def edition_data(source: Path, config: Config) -> dict[str, Any]:
+    """The data of an edition: an archive folder (its one PDF), a PDF, or a data JSON."""
+    from .paths import read_regular_file
+    from .pdf.attachments import parse_data, read_data
+
+    t = config.messages
+    if source.is_dir():
+        pdfs = sorted(source.glob("*.pdf"))
+        if len(pdfs) != 1:
+            raise ReportgenError([t.finding("edition-folder", Severity.ERROR, file=str(source), count=len(pdfs))])
+        source = pdfs[0]
+    if source.suffix.lower() == ".pdf":
+        return read_data(source, t)
+    try:
+        raw = read_regular_file(source, MAX_DATA_BYTES)
+    except OSError as exc:
+        raise ReportgenError([t.finding("edition-unreadable", Severity.ERROR, file=str(source),
+                                        detail=t(f"read_problems.{read_problem(exc)}"))]) from None
+    return parse_data(raw, str(source), t)

@@ -1,0 +1,1 @@
+"""The live preview: its state (:mod:`.state`, usable without a server) and its server (:mod:`.server`)."""
