@@ -4,13 +4,19 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: report test bench clean
+.PHONY: report test lint bench clean
 
 report: $(VENV)/.installed
 	$(BIN)/reportgen build
 
-test: $(VENV)/.installed-test
+test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Static checks: lint (ruff), types (mypy --strict on reportgen/), the pipeline's import layers.
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check reportgen tests bench tools
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 $(VENV)/.installed: pyproject.toml scripts/install-system-packages.sh
 	scripts/install-system-packages.sh
@@ -21,7 +27,7 @@ $(VENV)/.installed: pyproject.toml scripts/install-system-packages.sh
 
 $(VENV)/.installed-test: $(VENV)/.installed tests/browser/package-lock.json
 	scripts/install-system-packages.sh --test
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,lint]'
 	cd tests/browser && npm ci --no-audit --no-fund --silent
 	touch $@
 

@@ -170,7 +170,8 @@ def make_catalogue(config: Path, target: Path, copies: int) -> Path:
 
 
 def report(results: dict) -> str:
-    lines = [f"machine: {platform.node() and 'this machine'}, {os.cpu_count()} cores, Python {platform.python_version()}"]
+    lines = [f"machine: {platform.node() and 'this machine'}, {os.cpu_count()} cores, "
+             f"Python {platform.python_version()}"]
     for name in ("sample", "500 actions"):
         if name not in results:
             continue
@@ -183,11 +184,12 @@ def report(results: dict) -> str:
         lines.append(f"  build / plain          {r['ratio']:7.2f}")
     if "rebuild_s" in results:
         plain = results["sample"]["plain_s"]
-        lines.append(f"\nrebuild after one changed sheet {results['rebuild_s']:7.2f} s   / plain {results['rebuild_s'] / plain:5.2f}")
+        lines.append(f"\nrebuild after one changed sheet {results['rebuild_s']:7.2f} s   / plain "
+                     f"{results['rebuild_s'] / plain:5.2f}")
         lines.append(f"preview update (reportgen serve) {results['preview_s']:7.2f} s   / plain "
                      f"{results['preview_s'] / plain:5.2f}")
-        lines.append(f"check of the sample             {results['check_s']:7.2f} s   / opening the sheets with openpyxl "
-                     f"({results['open_all_s']:.2f} s) {results['check_s'] / results['open_all_s']:5.2f}")
+        lines.append(f"check of the sample             {results['check_s']:7.2f} s   / opening the sheets with "
+                     f"openpyxl ({results['open_all_s']:.2f} s) {results['check_s'] / results['open_all_s']:5.2f}")
     if "500 actions" in results:
         ratio = results["500 actions"]["build_s"] / results["sample"]["build_s"]
         lines.append(f"500 actions / 50 actions build   {ratio:7.2f}")

@@ -84,7 +84,7 @@ def make_edition(config: Config, warnings: list[Finding] | None = None, *, stric
 
     outcome = check_inputs(config, warnings, progress=progress)
     if outcome.result.failed(strict):
-        raise InputsError(outcome.result)
+        raise InputsError(outcome.result, len(outcome.catalogue.actions))
     progress.stage("render")
     changes = _changes(outcome.catalogue, changes_since or config.changes_since_path)
     assets = Assets(config, template_dirs(config))

@@ -115,8 +115,8 @@ class InputsError(ReportgenError):
 
     exit_code = 1
 
-    def __init__(self, result: CheckResult):
-        self.result = result
+    def __init__(self, result: CheckResult, actions: int | None = None):
+        self.result, self.actions = result, actions  # actions: how many were read without errors
         super().__init__(result.findings)
 
 

@@ -17,8 +17,8 @@ def inside(folder: Path | str, name: str, t: Messages) -> Path:
     """``folder / name``, refused (a :class:`BuildError`) unless it lies inside ``folder``: a name
     made from text (a version, an edition, a title) must never lead anywhere else."""
     base = Path(folder).resolve()
-    target = (base / name).resolve()
-    if not name or target == base or not target.is_relative_to(base) or "\x00" in name:
+    target = base if not name or "\x00" in name else (base / name).resolve()
+    if target == base or not target.is_relative_to(base):
         raise BuildError([t.finding("path-outside", Severity.ERROR, file=name, folder=str(folder))])
     return Path(folder) / name
 

@@ -22,7 +22,7 @@ from ..locales import Messages
 from ..paths import read_regular_file, template_files
 from ..pdf.attachments import read_attachments, source_name
 from ..pipeline import Edition, load, make_edition
-from ..problems import AlreadyPublished, Finding, ReportgenError, Severity, read_problem
+from ..problems import AlreadyPublished, ConfigError, Finding, Severity, read_problem
 from ..progress import Progress, silent
 from ..render import template_dirs
 from ..writers import inside
@@ -50,7 +50,6 @@ def publish(config: Config | Path | str | None = None, archive: Path | str = DEF
     _refuse_if_published(target, report, t)
     edition = make_edition(config, warnings, strict=strict, progress=progress)
     _refuse_if_published(target, report, t)
-    progress.stage("write")
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
     staging.chmod(0o755)
@@ -139,7 +138,7 @@ def verify(archive: Path | str, t: Messages) -> dict[Path, list[Finding]]:
     """Recompute every hash: per version folder, the problems found (empty when intact)."""
     archive = Path(archive)
     if not archive.is_dir():
-        raise ReportgenError([t.finding("archive-missing", Severity.ERROR, file=str(archive))])
+        raise ConfigError([t.finding("archive-missing", Severity.ERROR, file=str(archive))])
     folders = sorted(p for p in archive.glob("*/v*") if p.is_dir())
     return {folder: verify_version(folder, t) for folder in folders}
 

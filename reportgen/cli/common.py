@@ -70,7 +70,7 @@ class stops:  # noqa: N801 - used as a context manager, like contextlib's
             return
         t = messages_of(exc.findings)
         if isinstance(exc, InputsError):
-            print_findings(exc.result, t, quiet=False, strict=self.strict)
+            print_findings(exc.result, t, quiet=False, strict=self.strict, actions=exc.actions)
             err.print(t("cli.stopped"))
         else:
             err.print(findings_text(CheckResult(findings=exc.findings), t))

@@ -198,7 +198,7 @@ def _detail(t: Messages, error: ErrorDetails) -> str:
     context = {k: str(v) for k, v in (error.get("ctx") or {}).items()}
     value = error.get("input")
     shown = str(value)[:60] if isinstance(value, (str, int, float)) else ""
-    return t(f"config_errors.{kind}", value=shown, **context)
+    return t(f"config_errors.{kind}", **({"value": shown} | context))
 
 
 def unknown_keys(model: BaseModel, path: KeyPath = ()) -> list[KeyPath]:

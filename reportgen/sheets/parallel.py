@@ -23,10 +23,11 @@ from .reader import SheetData, read_sheet
 
 PARALLEL_FROM = 8  # below this, starting workers costs more than it saves
 
-_config: Config | None = None  # the worker's copy (set by the pool's initializer)
-
-
 ReadResult = tuple[SheetData | None, list[Finding]]
+Reader = Callable[[SheetFile, Config], ReadResult]
+
+_config: Config | None = None  # the worker's copy and reader (set by the pool's initializer)
+_reader: Reader | None = None
 
 
 def read_one(file: SheetFile, config: Config) -> ReadResult:
@@ -37,21 +38,23 @@ def read_one(file: SheetFile, config: Config) -> ReadResult:
 
 
 def _worker(file: SheetFile) -> ReadResult:
-    assert _config is not None
-    return read_one(file, _config)
+    assert _config is not None and _reader is not None
+    return _reader(file, _config)
 
 
 def read_all(files: list[SheetFile], config: Config,
-             progress: Callable[[str], None] | None = None) -> Iterator[tuple[SheetFile, ReadResult]]:
-    """(file, (data, findings)) for every file, in order."""
+             progress: Callable[[str], None] | None = None,
+             reader: Reader = read_one) -> Iterator[tuple[SheetFile, ReadResult]]:
+    """(file, (data, findings)) for every file, in order. ``reader`` reads one file (a module-level
+    function, so that worker processes can be given it)."""
     workers = min(os.cpu_count() or 1, len(files))
     if len(files) < PARALLEL_FROM or workers < 2:
         for file in files:
             if progress:
                 progress(file.name)
-            yield file, read_one(file, config)
+            yield file, reader(file, config)
         return
-    yield from _read_in_workers(files, config, workers, progress)
+    yield from _read_in_workers(files, config, workers, progress, reader)
 
 
 def start_method() -> str:
@@ -64,15 +67,16 @@ def start_method() -> str:
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
-def _init_worker(config: Config) -> None:
-    global _config
-    _config = config
+def _init_worker(config: Config, reader: Reader) -> None:
+    global _config, _reader
+    _config, _reader = config, reader
 
 
 def _read_in_workers(files: list[SheetFile], config: Config, workers: int,
-                     progress: Callable[[str], None] | None) -> Iterator[tuple[SheetFile, ReadResult]]:
+                     progress: Callable[[str], None] | None, reader: Reader) -> Iterator[tuple[SheetFile, ReadResult]]:
     limit = config.sheets.max_seconds + 5  # the reader's own deadline first; this one if it hangs
-    pool = multiprocessing.get_context(start_method()).Pool(workers, initializer=_init_worker, initargs=(config,))
+    pool = multiprocessing.get_context(start_method()).Pool(workers, initializer=_init_worker,
+                                                                initargs=(config, reader))
     stuck: SheetFile | None = None
     try:
         pending = [(file, pool.apply_async(_worker, (file,))) for file in files]
@@ -92,13 +96,13 @@ def _read_in_workers(files: list[SheetFile], config: Config, workers: int,
             pool.terminate()  # the stuck worker with it
         pool.join()
     if stuck is not None:  # read what is left one by one
-        yield from _rest_sequential(pending, stuck, config)
+        yield from _rest_sequential(pending, stuck, config, reader)
 
 
-def _rest_sequential(pending: list[tuple[SheetFile, Any]], stuck: SheetFile,
-                     config: Config) -> Iterator[tuple[SheetFile, ReadResult]]:
+def _rest_sequential(pending: list[tuple[SheetFile, Any]], stuck: SheetFile, config: Config,
+                     reader: Reader) -> Iterator[tuple[SheetFile, ReadResult]]:
     after = False
     for file, _ in pending:
         if after:
-            yield file, read_one(file, config)
+            yield file, reader(file, config)
         after = after or file is stuck

@@ -259,7 +259,8 @@ def split_actions(lines: list[str]) -> tuple[list[RawAction], dict[int, list[str
             expected += 1
             continue
         stripped = lines[i].strip()
-        if expected in first_theme and stripped.startswith("Målet er") and (current is None or _past_last_field(current)):
+        if (expected in first_theme and stripped.startswith("Målet er")
+                and (current is None or _past_last_field(current))):
             intros[first_theme[expected]] = []
             current = None
         if current is None and expected in first_theme:
@@ -429,7 +430,8 @@ def status_table(converted: Converted, config: Config) -> str:
     for action in converted.actions:
         label = config.status(action.status).label
         reason = converted.reasons[action.number]
-        rows.append(f"| {action.number} | {action.title} | {label} | {f'“{reason}”' if reason else '(ingen: standard)'} |")
+        why = f"“{reason}”" if reason else "(ingen: standard)"
+        rows.append(f"| {action.number} | {action.title} | {label} | {why} |")
     return "\n".join(rows)
 
 
