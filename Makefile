@@ -6,8 +6,9 @@ BIN    := $(VENV)/bin
 
 .PHONY: report test lint bench clean
 
+# reportgen writes build/ beside the configuration (inputs/build/); the sample's goes to build/ here.
 report: $(VENV)/.installed
-	$(BIN)/reportgen build
+	$(BIN)/reportgen build --out build
 
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)

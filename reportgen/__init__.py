@@ -5,7 +5,7 @@ The library API (the CLI is a thin layer over it)::
     from reportgen import load_config, check, build
     config, warnings = load_config("inputs/report.yaml")
     outcome = check(config)                 # findings as data, and the validated catalogue
-    result = build("inputs/report.yaml")    # checks, renders, writes build/….pdf
+    result = build("inputs/report.yaml")    # checks, renders, writes inputs/build/….pdf
 """
 
 from __future__ import annotations

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .configuration import Config, names
+from .mentions import Link, links
 from .model import Action, Catalogue, Role
 from .problems import CheckResult, Finding, Severity
 from .sheets.files import discover
@@ -99,6 +100,7 @@ class _SheetCheck:
         committees = tuple(c.key for c in self.config.committees if values[names.committee(c.key)])
         roles = {a.key: values[names.administration(a.key)] or Role.NONE for a in self.config.administrations}
         self._check_marks(committees, roles, by_kind)
+        self._check_mentions(values, committees, roles, by_kind)
         if any(f.severity is Severity.ERROR for f in self.findings):
             return None, self.findings
         action = Action(
@@ -208,6 +210,46 @@ class _SheetCheck:
             named = ", ".join(a.name for a in self.config.administrations if a.key in anchored)
             self.report("anchoring-many", by_name[names.administration(anchored[1])], count=len(anchored),
                         names=named, **params)
+
+
+    def _check_mentions(self, values: dict[str, Any], committees: tuple[str, ...], roles: dict[str, Role],
+                        by_name: dict[str, Item]) -> None:
+        """The linked text fields and the marks must agree: an item named but not marked, or marked
+        but not named, is a warning (``mentions:`` in the configuration; nothing by default)."""
+        flagged = {f.field for f in self.findings}
+        for link in links(self.config):
+            cell = names.committee if link.kind == "committee" else names.administration
+            texts = {key: values.get(names.field(key)) for key in link.fields}
+            if any(text is None or names.field(key) in flagged for key, text in texts.items()):
+                continue  # a linked field is missing or unreadable: nothing to compare with
+            if not any(texts.values()):
+                continue  # nothing written yet: an empty required field is reported already
+            if any(cell(item.key) in flagged or cell(item.key) not in self.data.cells for item in link.items):
+                continue  # the marks are missing or have an error already (none, too many, not a choice)
+            named = link.named({key: str(text) for key, text in texts.items()})
+            marked = set(committees) if link.kind == "committee" else {
+                key for key, role in roles.items() if role is not Role.NONE}
+            for item in link.items:
+                name = cell(item.key)
+                if item.key in named and item.key not in marked:
+                    where = named[item.key]
+                    self.report(f"{link.kind}-not-marked", by_name[name], Severity.WARNING, name=item.name,
+                                label=self._label(where.field), words=where.mention.words, yes=self.t("choice.yes"),
+                                anchoring=self.t("role.anchoring"), interest=self.t("role.interest"))
+                elif item.key in marked and item.key not in named:
+                    role = roles.get(item.key, Role.NONE) if link.kind == "administration" else Role.NONE
+                    self.report(f"{link.kind}-not-named", by_name[name], Severity.WARNING, name=item.name,
+                                labels=self._labels(link), role=self.t(f"role.{role.value}"),
+                                no=self.t("choice.no"), none=self.t("role.none"))
+
+    def _label(self, field_key: str) -> str:
+        return next(f.label for f in self.config.fields if f.key == field_key)
+
+    def _labels(self, link: Link) -> str:
+        """ "Adm. forankring eller Interessenter" """
+        labels = [self._label(key) for key in link.fields]
+        head = ", ".join(labels[:-1])
+        return f"{head} {self.t('words.or')} {labels[-1]}" if head else labels[-1]
 
 
 MAX_ACTION_NUMBER = 9999  # as the sheet's own validation says

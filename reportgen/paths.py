@@ -1,9 +1,17 @@
-"""Where reportgen's own files are: the default templates and the message catalogues."""
+"""Where reportgen's own files are (the default templates, the message catalogues), and reading a
+file that may be anything: only a regular file, bounded in size, never blocking on a pipe."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import hashlib
+import os
+import stat
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
+from typing import BinaryIO
 
 
 def default_templates_dir() -> Path:
@@ -29,13 +37,59 @@ class FileTooLarge(OSError):
     """A file larger than what reportgen reads of its kind."""
 
 
+CHUNK = 1024 * 1024
+
+
+@contextlib.contextmanager
+def open_regular_file(path: Path | str) -> Iterator[BinaryIO]:
+    """A regular file, open for reading. Opening never blocks (a named pipe with no writer would
+    wait for ever), and whatever the name leads to after symlinks is checked on the open file
+    itself: a device, a pipe, a socket or a folder is refused with :class:`NotRegularFile`."""
+    path = Path(path)
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(errno.EISDIR, "is a folder", str(path))
+        if not stat.S_ISREG(mode):
+            raise NotRegularFile(errno.EINVAL, "not a regular file", str(path))
+        os.set_blocking(fd, True)
+        handle = os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+    with handle:
+        yield handle
+
+
 def read_regular_file(path: Path | str, limit: int) -> bytes:
     """The bytes of a regular file of at most ``limit`` bytes; never blocks on a pipe or reads a device."""
-    path = Path(path)
-    if path.exists() and not path.is_file() and not path.is_dir():
-        raise NotRegularFile(str(path))
-    with path.open("rb") as fh:
+    with open_regular_file(path) as fh:
         data = fh.read(limit + 1)
     if len(data) > limit:
-        raise FileTooLarge(str(path))
+        raise FileTooLarge(errno.EFBIG, "file too large", str(path))
     return data
+
+
+def read_head(path: Path | str, size: int) -> bytes:
+    """The first ``size`` bytes of a regular file (fewer if it is shorter): a sniff, never the whole file."""
+    with open_regular_file(path) as fh:
+        return fh.read(size)
+
+
+def file_sha256(path: Path | str, limit: int) -> str:
+    """The SHA-256 of a regular file of at most ``limit`` bytes, read in chunks (never whole)."""
+    digest, seen = hashlib.sha256(), 0
+    with open_regular_file(path) as fh:
+        while chunk := fh.read(CHUNK):
+            seen += len(chunk)
+            if seen > limit:
+                raise FileTooLarge(errno.EFBIG, "file too large", str(path))
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def shown(name: str) -> str:
+    """A file name as it can be printed: bytes that are not UTF-8 (the stand-ins Python reads them
+    as) written ``\\xff``."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

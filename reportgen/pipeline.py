@@ -13,11 +13,14 @@ import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import opendata
 from .checks import CheckOutcome, check
 from .configuration import DEFAULT_CONFIG, Config, load_config
 from .diff import ActionChange, diff_editions
+from .history import History
+from .locales import Messages
 from .model import Action, Catalogue
-from .problems import CheckResult, Finding, InputsError, ReportgenError, Severity, read_problem
+from .problems import CheckResult, ConfigError, Finding, InputsError, Severity, read_problem
 from .progress import Progress, silent
 from .render import WEB, render_html, template_dirs
 from .render.assets import Assets
@@ -26,7 +29,7 @@ from .writers import inside, write_together
 if TYPE_CHECKING:
     from .pdf import Document
 
-DEFAULT_OUT = Path("build")
+DEFAULT_OUT = Path("build")  # beside the configuration, as MkDocs puts site/ beside mkdocs.yml
 MAX_DATA_BYTES = 64 * 1024 * 1024
 
 
@@ -59,6 +62,7 @@ class Edition:
     pdf: bytes
     pages: int
     changes: list[ActionChange] | None  # the diff against an earlier edition, if one was asked for
+    proof: list[Finding] = dataclasses.field(default_factory=list)  # what a proof-reader would mark
 
     @property
     def stem(self) -> str:
@@ -74,13 +78,19 @@ class BuildResult:
     actions: int
     result: CheckResult
     config: Config
+    proof: list[Finding] = dataclasses.field(default_factory=list)
+    data: Path | None = None  # the open data: CSV tables and datapackage.json
 
 
 def make_edition(config: Config, warnings: list[Finding] | None = None, *, strict: bool = False,
-                 changes_since: Path | None = None, progress: Progress = silent) -> Edition:
-    """Check the sheets (refusing on errors), render the HTML and lay out the PDF; write nothing."""
-    from .pdf import lay_out, weasyprint_errors, write_pdf, xmp
+                 changes_since: Path | None = None, progress: Progress = silent, pdf: bool = True,
+                 history: History | None = None) -> Edition:
+    """Check the sheets (refusing on errors), render the HTML, lay out the pages and proof them, and
+    make the PDF (unless ``pdf`` is false: the proof alone); write nothing. The PDF's own checks
+    (PDF/UA-1, :mod:`reportgen.pdf.ua`) join the proof when the PDF is made."""
+    from .pdf import lay_out, ua, weasyprint_errors, write_pdf, xmp
     from .pdf.attachments import attachments
+    from .pdf.proof import proof
 
     outcome = check_inputs(config, warnings, progress=progress)
     if outcome.result.failed(strict):
@@ -88,14 +98,25 @@ def make_edition(config: Config, warnings: list[Finding] | None = None, *, stric
     progress.stage("render")
     changes = _changes(outcome.catalogue, changes_since or config.changes_since_path)
     assets = Assets(config, template_dirs(config))
-    html = render_html(outcome.catalogue, changes=changes, assets=assets)
+    html = render_html(outcome.catalogue, changes=changes, assets=assets, history=history)
     progress.stage("layout")
     with weasyprint_errors(config.messages):
         document: Document = lay_out(html, assets.roots, assets.configured_files())
+        proofed = proof(document, outcome.catalogue, assets.font_files(), config.proof.min_fill)
+        if strict and proofed:
+            raise InputsError(CheckResult(findings=proofed, files=outcome.result.files),
+                              len(outcome.catalogue.actions))
+        if not pdf:
+            return Edition(config, outcome, html, b"", len(document.pages), changes, proofed)
         progress.stage("write")
-        pdf = write_pdf(document, created=config.report.date, finisher=xmp.finisher(config),
-                        attachments=attachments(outcome.catalogue, config.source_file, outcome.paths))
-    return Edition(config, outcome, html, pdf, len(document.pages), changes)
+        finish = xmp.finisher(config)  # mends the tags, checks PDF/UA-1, claims it when nothing was found
+        made = write_pdf(document, created=config.report.date, finisher=finish,
+                         attachments=attachments(outcome.catalogue, config.source_file, outcome.paths))
+        proofed += ua.findings(finish.problems, config)
+        if strict and proofed:
+            raise InputsError(CheckResult(findings=proofed, files=outcome.result.files),
+                              len(outcome.catalogue.actions))
+    return Edition(config, outcome, html, made, len(document.pages), changes, proofed)
 
 
 def web_edition(catalogue: Catalogue, changes: list[ActionChange] | None = None,
@@ -116,22 +137,28 @@ def _changes(catalogue: Catalogue, since: Path | None) -> list[ActionChange] | N
 
 def build(config: Config | Path | str | None = None, out_dir: Path | str | None = None, *,
           warnings: list[Finding] | None = None, strict: bool = False, changes_since: Path | None = None,
-          progress: Progress = silent) -> BuildResult:
+          progress: Progress = silent, history: History | None = None) -> BuildResult:
     """Check, make the edition, and write its PDF, its HTML and its web edition into ``out_dir``
-    (all three appear together, or none does). ``config``: a loaded configuration (with its
-    ``warnings``) or the path of one."""
+    (all three appear together, or none does; default: ``build/`` beside the configuration).
+    ``config``: a loaded configuration (with its ``warnings``) or the path of one."""
     config, warnings = load(config, warnings)
-    edition = make_edition(config, warnings, strict=strict, changes_since=changes_since, progress=progress)
+    edition = make_edition(config, warnings, strict=strict, changes_since=changes_since, progress=progress,
+                           history=history)
     pdf_name = edition.config.report.pdf_name
-    web = web_edition(edition.outcome.catalogue, edition.changes, pdf_link=pdf_name) | {pdf_name: edition.pdf}
-    out = Path(out_dir or DEFAULT_OUT)
+    data = opendata.package(edition.outcome.catalogue)
+    web = web_edition(edition.outcome.catalogue, edition.changes, pdf_link=pdf_name, data_link=opendata.FOLDER,
+                      history=history)
+    web |= {pdf_name: edition.pdf} | {f"{opendata.FOLDER}/{name}": content for name, content in data.items()}
+    out = Path(out_dir) if out_dir is not None else config.base_dir / DEFAULT_OUT
     t = config.messages
     html_path = inside(out, f"{edition.stem}.html", t)
     pdf_path = inside(out, pdf_name, t)
     web_path = inside(out, f"{edition.stem}-web", t)
-    write_together({html_path: edition.html.encode("utf-8"), pdf_path: edition.pdf}, {web_path: web})
+    data_path = inside(out, f"{edition.stem}-data", t)
+    write_together({html_path: edition.html.encode("utf-8"), pdf_path: edition.pdf}, {web_path: web, data_path: data},
+                   t)
     return BuildResult(pdf_path, html_path, web_path, edition.pages, len(edition.outcome.catalogue.actions),
-                       edition.outcome.result, edition.config)
+                       edition.outcome.result, edition.config, edition.proof, data_path)
 
 
 def load_catalogue(config: Config, source: Path | None = None) -> tuple[Catalogue, CheckResult | None]:
@@ -141,31 +168,65 @@ def load_catalogue(config: Config, source: Path | None = None) -> tuple[Catalogu
         outcome = check_inputs(config)
         return outcome.catalogue, outcome.result
     data = edition_data(Path(source), config)
-    t = config.messages
+    return Catalogue(config, edition_actions(data, Path(source), config.messages)), None
+
+
+def edition_actions(data: dict[str, Any], source: Path, t: Messages) -> list[Action]:
+    """The actions of an edition's data, by number."""
     try:
         actions = [Action.from_dict(a) for a in data["actions"]]
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
-        raise ReportgenError([t.finding("edition-unreadable", Severity.ERROR, file=str(source),
+        raise ConfigError([t.finding("edition-unreadable", Severity.ERROR, file=str(source),
                                         detail=t(f"read_problems.{read_problem(exc)}"))]) from None
-    return Catalogue(config, sorted(actions, key=lambda a: a.number)), None
+    return sorted(actions, key=lambda a: a.number)
 
 
-def edition_data(source: Path, config: Config) -> dict[str, Any]:
+EDITION_KEYS = ("report", "themes", "fields", "committees", "administrations", "statuses")
+OPTIONAL_EDITION_KEYS = ("open_data",)  # carried by editions made since they existed
+
+
+def edition_config(source: Path, t: Messages | None = None) -> tuple[Config, dict[str, Any]]:
+    """The configuration an edition carries (its report, themes, fields, committees,
+    administrations and statuses, as its data records them), and its data: what ``reportgen
+    diff`` labels an edition with when no configuration is given."""
+    t = t or Messages(None)
+    data = edition_data(Path(source), t)
+    try:
+        config = Config.model_validate({key: data[key] for key in EDITION_KEYS}
+                                       | {key: data[key] for key in OPTIONAL_EDITION_KEYS if key in data})
+    except (KeyError, TypeError, ValueError) as exc:  # pydantic's ValidationError is a ValueError
+        raise ConfigError([t.finding("edition-unreadable", Severity.ERROR, file=str(source),
+                                        detail=t(f"read_problems.{read_problem(exc)}"))]) from None
+    return config, data
+
+
+def merged_config(newer: Config, older: Config) -> Config:
+    """The newer edition's configuration, with the statuses, committees, administrations and
+    fields of the older one that it no longer has: what a diff between the two names things by."""
+    def both(new: list[Any], old: list[Any]) -> list[Any]:
+        keys = {item.key for item in new}
+        return [*new, *(item for item in old if item.key not in keys)]
+
+    return newer.model_copy(update={kind: both(getattr(newer, kind), getattr(older, kind))
+                                    for kind in ("statuses", "committees", "administrations", "fields")})
+
+
+def edition_data(source: Path, config: Config | Messages) -> dict[str, Any]:
     """The data of an edition: an archive folder (its one PDF), a PDF, or a data JSON."""
     from .paths import read_regular_file
     from .pdf.attachments import parse_data, read_data
 
-    t = config.messages
+    t = config.messages if isinstance(config, Config) else config
     if source.is_dir():
         pdfs = sorted(source.glob("*.pdf"))
         if len(pdfs) != 1:
-            raise ReportgenError([t.finding("edition-folder", Severity.ERROR, file=str(source), count=len(pdfs))])
+            raise ConfigError([t.finding("edition-folder", Severity.ERROR, file=str(source), count=len(pdfs))])
         source = pdfs[0]
     if source.suffix.lower() == ".pdf":
         return read_data(source, t)
     try:
         raw = read_regular_file(source, MAX_DATA_BYTES)
     except OSError as exc:
-        raise ReportgenError([t.finding("edition-unreadable", Severity.ERROR, file=str(source),
+        raise ConfigError([t.finding("edition-unreadable", Severity.ERROR, file=str(source),
                                         detail=t(f"read_problems.{read_problem(exc)}"))]) from None
     return parse_data(raw, str(source), t)

@@ -11,23 +11,25 @@ import dataclasses
 import hashlib
 import json
 import os
-import shutil
+import re
 import tempfile
-from pathlib import Path
+from collections.abc import Callable
+from pathlib import Path, PurePosixPath
 from typing import Any
 
-from .. import __version__
+from .. import __version__, opendata
 from ..configuration import Config, ReportMeta
+from ..history import History
 from ..locales import Messages
-from ..paths import read_regular_file, template_files
+from ..paths import file_sha256, read_regular_file, shown, template_files
 from ..pdf.attachments import read_attachments, source_name
 from ..pipeline import Edition, load, make_edition
-from ..problems import AlreadyPublished, ConfigError, Finding, Severity, read_problem
+from ..problems import AlreadyPublished, ConfigError, Finding, ReportgenError, Severity, read_problem
 from ..progress import Progress, silent
 from ..render import template_dirs
-from ..writers import inside
+from ..writers import inside, remove_stale_parts, remove_tree, write_bytes, write_failed
 
-DEFAULT_ARCHIVE = Path("archive")
+DEFAULT_ARCHIVE = Path("archive")  # beside the configuration
 MANIFEST = "manifest.json"
 SUMS = "SHA256SUMS"
 
@@ -41,26 +43,33 @@ def version_dir(archive: Path, report: ReportMeta, t: Messages) -> Path:
     return inside(inside(Path(archive), report.edition, t), f"v{report.version}", t)
 
 
-def publish(config: Config | Path | str | None = None, archive: Path | str = DEFAULT_ARCHIVE, *,
-            warnings: list[Finding] | None = None, strict: bool = False, progress: Progress = silent) -> Path:
-    """Build and file the edition; refuse if this version is already in the archive."""
+def publish(config: Config | Path | str | None = None, archive: Path | str | None = None, *,
+            warnings: list[Finding] | None = None, strict: bool = False, progress: Progress = silent,
+            history: History | None = None) -> Path:
+    """Build and file the edition (default archive: ``archive/`` beside the configuration); refuse
+    if this version is already in the archive."""
     config, warnings = load(config, warnings)
     report, t = config.report, config.messages
-    target = version_dir(Path(archive), report, t)
+    target = version_dir(Path(archive) if archive is not None else config.base_dir / DEFAULT_ARCHIVE, report, t)
     _refuse_if_published(target, report, t)
-    edition = make_edition(config, warnings, strict=strict, progress=progress)
+    edition = make_edition(config, warnings, strict=strict, progress=progress, history=history)
     _refuse_if_published(target, report, t)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
-    staging.chmod(0o755)
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        remove_stale_parts(target)  # what a killed publish of this version left
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent))
+    except OSError as exc:
+        raise write_failed(target, exc, t) from None
+    try:
+        staging.chmod(0o755)
         _write_edition(staging, edition)
         os.rename(staging, target)  # atomic; fails if the version appeared meanwhile
-    except OSError:
+    except OSError as exc:
         _refuse_if_published(target, report, t)
-        raise
+        raise write_failed(target, exc, t) from None
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        if staging.exists():
+            remove_tree(staging)
     return target
 
 
@@ -72,16 +81,22 @@ def _refuse_if_published(target: Path, report: ReportMeta, t: Messages) -> None:
 
 def _write_edition(folder: Path, edition: Edition) -> None:
     pdf_name = edition.config.report.pdf_name
+    package = opendata.package(edition.outcome.catalogue)
+    data = {f"{opendata.FOLDER}/{name}": content for name, content in package.items()}
     (folder / pdf_name).write_bytes(edition.pdf)
-    manifest = (json.dumps(manifest_of(edition, pdf_name), ensure_ascii=False, indent=2) + "\n").encode()
+    (folder / opendata.FOLDER).mkdir()
+    for name, content in data.items():
+        (folder / name).write_bytes(content)
+    manifest = (json.dumps(manifest_of(edition, pdf_name, data), ensure_ascii=False, indent=2) + "\n").encode()
     (folder / MANIFEST).write_bytes(manifest)
-    sums = f"{sha256(edition.pdf)}  {pdf_name}\n{sha256(manifest)}  {MANIFEST}\n"
-    (folder / SUMS).write_text(sums, encoding="utf-8")
-    for path in folder.iterdir():
-        path.chmod(0o444)  # read-only: a published version is not edited
+    files = {pdf_name: edition.pdf, **data, MANIFEST: manifest}
+    (folder / SUMS).write_text("".join(f"{sha256(content)}  {name}\n" for name, content in files.items()),
+                               encoding="utf-8")
+    for path in sorted(folder.rglob("*"), reverse=True):  # read-only: a published version is not edited
+        path.chmod(0o555 if path.is_dir() else 0o444)
 
 
-def manifest_of(edition: Edition, pdf_name: str) -> dict[str, Any]:
+def manifest_of(edition: Edition, pdf_name: str, data: dict[str, bytes] | None = None) -> dict[str, Any]:
     import weasyprint
 
     report, result = edition.config.report, edition.outcome.result
@@ -92,6 +107,8 @@ def manifest_of(edition: Edition, pdf_name: str) -> dict[str, Any]:
         "made_with": {"reportgen": __version__, "weasyprint": weasyprint.__version__},
         "pdf": {"file": pdf_name, "sha256": sha256(edition.pdf), "bytes": len(edition.pdf), "pages": edition.pages},
         "actions": len(edition.outcome.catalogue.actions),
+        "data": [{"path": name, "sha256": sha256(content), "bytes": len(content)}
+                 for name, content in (data or {}).items()],
         "inputs": _inputs(edition),
         "check": {"errors": len(result.errors), "warnings": len(result.warnings),
                   "findings": [f.to_dict() for f in result.sorted()]},
@@ -135,58 +152,160 @@ def editions(archive: Path | str = DEFAULT_ARCHIVE) -> list[Published]:
 
 
 def verify(archive: Path | str, t: Messages) -> dict[Path, list[Finding]]:
-    """Recompute every hash: per version folder, the problems found (empty when intact)."""
+    """Recompute every hash: per version folder, the problems found (empty when intact). A folder
+    a killed ``publish`` left half-written is listed too, with its own finding."""
     archive = Path(archive)
     if not archive.is_dir():
         raise ConfigError([t.finding("archive-missing", Severity.ERROR, file=str(archive))])
     folders = sorted(p for p in archive.glob("*/v*") if p.is_dir())
-    return {folder: verify_version(folder, t) for folder in folders}
+    report = {folder: verify_version(folder, t) for folder in folders}
+    for staging in sorted(archive.glob(f"*/{STAGING_GLOB}")):
+        report[staging] = [t.finding("archive-unfinished", Severity.ERROR, file=shown(str(staging)))]
+    return report
+
+
+STAGING_GLOB = ".v*.part"  # publish's staging folder, renamed into place when whole
+MAX_SUMS_BYTES = 1024 * 1024
+MAX_VERSION_FILE_BYTES = 512 * 1024 * 1024  # the largest file of a version that is hashed
+_DIGEST = re.compile(r"[0-9a-f]{64}")
+Problem = Callable[..., Finding]
 
 
 def verify_version(folder: Path, t: Messages) -> list[Finding]:
-    """What is wrong with one published version: files missing or changed, against SHA256SUMS,
-    the manifest and the inputs the PDF carries."""
+    """What is wrong with one published version. Every file in it must be listed in SHA256SUMS with
+    its hash; the manifest must be listed there and name every other file listed (the PDF, its data)
+    with the same hash; and the inputs the PDF carries must be the manifest's."""
     def problem(code: str, file: str, **params: Any) -> Finding:
-        return t.finding(code, Severity.ERROR, file=str(folder / file), **params)
+        return t.finding(code, Severity.ERROR, file=shown(str(folder / file)), **params)
 
-    if not (folder / SUMS).is_file():
-        return [problem("archive-file-missing", SUMS)]
-    problems = []
-    for line in (folder / SUMS).read_text(encoding="utf-8").splitlines():
-        digest, _, name = line.partition("  ")
-        path = folder / name
-        if not path.is_file():
-            problems.append(problem("archive-file-missing", name))
-        elif sha256(path.read_bytes()) != digest:
-            problems.append(problem("archive-file-changed", name))
+    try:
+        listed = _read_sums(folder / SUMS)
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, FileNotFoundError):
+            return [problem("archive-file-missing", SUMS)]
+        return [problem("archive-sums", SUMS, detail=t(f"read_problems.{read_problem(exc)}"))]
+    problems = _hashes(folder, listed, problem, t)
+    problems += [problem("archive-file-unlisted", name) for name in _unlisted(folder, listed)]
     if problems:
         return problems
     try:
         manifest = json.loads(read_regular_file(folder / MANIFEST, MAX_MANIFEST_BYTES))
-        pdf = folder / manifest["pdf"]["file"]
-        pdf_digest = manifest["pdf"]["sha256"]
-        inputs = list(manifest["inputs"])
+        named = _manifest_files(manifest)
+        inputs = [(str(e["role"]), str(e["path"]), str(e["sha256"])) for e in manifest["inputs"]]
     except (OSError, ValueError, KeyError, TypeError, RecursionError) as exc:
         return [problem("archive-manifest", MANIFEST, detail=t(f"read_problems.{read_problem(exc)}"))]
-    if not pdf.is_file() or sha256(pdf.read_bytes()) != pdf_digest:
-        return [problem("archive-pdf-manifest", pdf.name)]
-    embedded = {name: sha256(data) for name, (data, _) in read_attachments(pdf, t).items()}
-    for entry in inputs:
-        if entry["role"] == "template":  # built-in and own templates share names: the PDF's hash covers them
+    problems = [problem("archive-manifest-sums", name) for name, digest in named.items() if listed.get(name) != digest]
+    problems += [problem("archive-file-unvouched", name) for name in listed if name not in named and name != MANIFEST]
+    if problems:
+        return problems
+    return _embedded(folder / manifest["pdf"]["file"], inputs, problem, t)
+
+
+def _plain_name(name: object) -> bool:
+    """A name inside a version folder: relative, no ``..``, no backslash, no control character."""
+    return (isinstance(name, str) and bool(name) and "\\" not in name and "\x00" not in name
+            and all(part not in ("", ".", "..") for part in name.split("/")))
+
+
+def _read_sums(path: Path) -> dict[str, str]:
+    """SHA256SUMS (sha256sum's format): file name -> hash, each line checked."""
+    listed: dict[str, str] = {}
+    for line in read_regular_file(path, MAX_SUMS_BYTES).decode("utf-8").splitlines():
+        digest, separator, name = line.partition("  ")
+        if not separator or not _DIGEST.fullmatch(digest) or not _plain_name(name) or name in listed:
+            raise ValueError(line[:80])
+        listed[name] = digest
+    return listed
+
+
+def _hashes(folder: Path, listed: dict[str, str], problem: Problem, t: Messages) -> list[Finding]:
+    found = []
+    for name, digest in listed.items():
+        try:
+            if file_sha256(folder / name, MAX_VERSION_FILE_BYTES) != digest:
+                found.append(problem("archive-file-changed", name))
+        except FileNotFoundError:
+            found.append(problem("archive-file-missing", name))
+        except OSError as exc:
+            found.append(problem("archive-file-unreadable", name, detail=t(f"read_problems.{read_problem(exc)}")))
+    return found
+
+
+def _unlisted(folder: Path, listed: dict[str, str]) -> list[str]:
+    """Every file (or link) in the folder that SHA256SUMS does not list."""
+    names = []
+    for root, dirs, files in os.walk(folder):
+        here = Path(root).relative_to(folder)
+        links = [d for d in dirs if Path(root, d).is_symlink()]  # listed, never followed
+        names += [(here / name).as_posix() for name in files + links]
+    return sorted(name for name in names if name != SUMS and name not in listed)
+
+
+def _manifest_files(manifest: Any) -> dict[str, str]:
+    """The files a manifest names, with their hashes: the PDF and the edition's data."""
+    named = {manifest["pdf"]["file"]: manifest["pdf"]["sha256"]}
+    named.update({entry["path"]: entry["sha256"] for entry in manifest.get("data", [])})
+    if not all(_plain_name(name) and isinstance(digest, str) for name, digest in named.items()):
+        raise ValueError("a file name in the manifest")
+    return named
+
+
+def _embedded(pdf: Path, inputs: list[tuple[str, str, str]], problem: Problem, t: Messages) -> list[Finding]:
+    """The inputs the PDF carries against the manifest's hashes of them."""
+    try:
+        embedded = {name: sha256(data) for name, (data, _) in read_attachments(pdf, t).items()}
+    except ReportgenError as stop:
+        return stop.findings
+    problems = []
+    for role, path, digest in inputs:
+        if role == "template":  # built-in and own templates share names: the PDF's hash covers them
             continue
-        if entry["role"] == "style" and entry["path"] not in embedded:
+        if role == "style" and path not in embedded:
             continue  # published before the configuration's files were embedded: no fault
-        if embedded.get(entry["path"]) != entry["sha256"]:
-            problems.append(problem("archive-embedded-changed", pdf.name, name=entry["path"]))
+        if embedded.get(path) != digest:
+            problems.append(problem("archive-embedded-changed", pdf.name, name=path))
     return problems
 
 
-def extract(pdf: Path, out_dir: Path, t: Messages) -> list[Path]:
-    """Write every associated file of ``pdf`` into ``out_dir`` (names kept, never outside it)."""
-    written = []
-    for name, (data, _) in sorted(read_attachments(pdf, t).items()):
-        target = inside(out_dir, name, t)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
-        written.append(target)
-    return written
+def extract(pdf: Path, out_dir: Path, t: Messages, *, force: bool = False) -> list[Path]:
+    """Write every associated file of ``pdf`` into ``out_dir`` (names kept). Every target is checked
+    before the first is written: nothing is written when a name would lead outside the folder, two
+    names collide (``a`` and ``a/b``), a file is there already (unless ``force``) or a target is the
+    PDF itself (never, even with ``force``)."""
+    found = read_attachments(pdf, t)
+    plan = _extract_plan(pdf, out_dir, {name: data for name, (data, _) in found.items()}, t, force)
+    return [write_bytes(target, data, t) for target, data in plan]
+
+
+def _extract_plan(pdf: Path, out_dir: Path, found: dict[str, bytes], t: Messages,
+                  force: bool) -> list[tuple[Path, bytes]]:
+    problems: list[Finding] = []
+    plan: list[tuple[Path, bytes]] = []
+    folders = {str(parent) for name in found for parent in PurePosixPath(name).parents}
+    seen: set[Path] = set()
+    for name, data in sorted(found.items()):
+        try:
+            target = inside(out_dir, name, t)
+        except ReportgenError as stop:
+            problems += stop.findings
+            continue
+        where = target.resolve()
+        if name in folders or where in seen or _in_the_way(out_dir, target):
+            problems.append(t.finding("extract-conflict", Severity.ERROR, file=shown(name)))
+        elif target.exists() and target.samefile(pdf):
+            problems.append(t.finding("output-is-input", Severity.ERROR, file=shown(str(target))))
+        elif (target.exists() or target.is_symlink()) and not force:
+            problems.append(t.finding("output-exists", Severity.ERROR, file=shown(str(target))))
+        seen.add(where)
+        plan.append((target, data))
+    if problems:
+        raise ConfigError(problems)
+    return plan
+
+
+def _in_the_way(out_dir: Path, target: Path) -> bool:
+    """A file where a folder of ``target``'s path must be, or a folder where the file must be."""
+    if target.is_dir():
+        return True
+    return any(parent.exists() and not parent.is_dir() for parent in target.parents
+               if parent.is_relative_to(out_dir) and parent != out_dir)

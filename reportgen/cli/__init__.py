@@ -14,7 +14,9 @@ import click
 
 from .. import __version__
 from .archive import archive_group, diff_command, extract_command, publish_command
-from .inputs import build_command, check_command, template_command
+from .common import stops
+from .data import export_command, history_command
+from .inputs import build_command, check_command, proof_command, template_command
 from .preview import new_command, serve_command
 from .round import sheets_command
 
@@ -25,10 +27,12 @@ def cli() -> None:
     """Build the status report of an action catalogue from its standard sheets."""
 
 
-for _command in (check_command, build_command, template_command, sheets_command, publish_command, archive_group,
-                 extract_command, diff_command, serve_command, new_command):
+for _command in (check_command, build_command, proof_command, template_command, sheets_command, publish_command,
+                 archive_group, extract_command, diff_command, export_command, history_command, serve_command,
+                 new_command):
     cli.add_command(_command)
 
 
 def main() -> None:
-    cli(prog_name="reportgen")
+    with stops():  # the last safety net, for a command that has none of its own (an OSError: exit 3)
+        cli(prog_name="reportgen")

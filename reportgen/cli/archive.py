@@ -7,26 +7,38 @@ import sys
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 from rich.table import Table
 
-from ..archive.store import editions, extract, publish, verify
+from ..archive.history import read_history
+from ..archive.store import DEFAULT_ARCHIVE, editions, extract, publish, verify
 from ..diff import describe_change, diff_editions
-from ..pipeline import load, load_catalogue
+from ..model import Catalogue
+from ..pipeline import edition_actions, edition_config, load, load_catalogue, merged_config
 from .common import ConsoleProgress, common_options, config_option, err, language_of, out, stops
+from .text import printable
 
 ARCHIVE_OPTION = click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
-                              default=Path("archive"), show_default=True, help="The archive folder.")
+                              help="The archive folder.  [default: archive/ beside the configuration]")
+
+
+def archive_of(archive_dir: Path | None, config_path: Path) -> Path:
+    """The archive given on the command line (relative to the working folder), or the one beside
+    the configuration."""
+    return archive_dir if archive_dir is not None else config_path.parent / DEFAULT_ARCHIVE
 
 
 @click.command("publish")
 @common_options
 @ARCHIVE_OPTION
-def publish_command(config_path: Path, strict: bool, quiet: bool, archive_dir: Path) -> None:
+def publish_command(config_path: Path, strict: bool, quiet: bool, archive_dir: Path | None) -> None:
     """Build the report and file it in the archive as a version that never changes."""
     config, warnings = load(config_path)
+    history = read_history(config.history_archive, config) if config.history_archive else None
     progress = ConsoleProgress(quiet, config.messages)
     try:
-        folder = publish(config, archive_dir, warnings=warnings, strict=strict, progress=progress)
+        folder = publish(config, archive_dir, warnings=warnings, strict=strict, progress=progress,  # None: beside it
+                         history=history)
     finally:
         progress.close()
     if not quiet:
@@ -41,15 +53,15 @@ def archive_group() -> None:
 @archive_group.command("list")
 @ARCHIVE_OPTION
 @config_option
-def archive_list(archive_dir: Path, config_path: Path) -> None:
+def archive_list(archive_dir: Path | None, config_path: Path) -> None:
     """Show every published edition and version."""
     t = language_of(config_path)
     table = Table(*(t(f"cli.list_{column}") for column in ("edition", "version", "date", "pages", "actions", "pdf",
                                                            "sha256")))
-    for published in editions(archive_dir):
+    for published in editions(archive_of(archive_dir, config_path)):
         m = published.manifest
         pdf = m.get("pdf", {}) if isinstance(m.get("pdf"), dict) else {}
-        table.add_row(*(str(value) for value in (
+        table.add_row(*(printable(str(value)) for value in (
             m.get("edition", "?"), m.get("version", published.folder.name), m.get("date", "?"), pdf.get("pages", "?"),
             m.get("actions", "?"), pdf.get("file", "?"), str(pdf.get("sha256", "?"))[:16])))
     out.print(table)
@@ -58,11 +70,11 @@ def archive_list(archive_dir: Path, config_path: Path) -> None:
 @archive_group.command("verify")
 @ARCHIVE_OPTION
 @config_option
-def archive_verify(archive_dir: Path, config_path: Path) -> None:
+def archive_verify(archive_dir: Path | None, config_path: Path) -> None:
     """Recompute every hash; report any file that changed or is missing (exit 1)."""
     t = language_of(config_path)
-    with stops():
-        report = verify(archive_dir, t)
+    with stops(config_path=config_path):
+        report = verify(archive_of(archive_dir, config_path), t)
     for folder, problems in report.items():
         out.print(t("cli.verify_ok" if not problems else "cli.verify_damaged", path=folder))
         for problem in problems:
@@ -73,11 +85,12 @@ def archive_verify(archive_dir: Path, config_path: Path) -> None:
 @click.command("extract")
 @click.argument("pdf", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--force", is_flag=True, help="Replace files that exist already (never the PDF itself).")
 @config_option
-def extract_command(pdf: Path, out_dir: Path, config_path: Path) -> None:
+def extract_command(pdf: Path, out_dir: Path, force: bool, config_path: Path) -> None:
     """Get an edition's data and original inputs back out of its PDF."""
-    with stops():
-        for path in extract(pdf, out_dir, language_of(config_path)):
+    with stops(config_path=config_path):
+        for path in extract(pdf, out_dir, language_of(config_path), force=force):
             out.print(str(path))
 
 
@@ -90,11 +103,20 @@ def extract_command(pdf: Path, out_dir: Path, config_path: Path) -> None:
 def diff_command(config_path: Path, strict: bool, quiet: bool, old: Path, new: Path | None, words: bool,
                  fmt: str) -> None:
     """What changed per action between two editions (archive folders, PDFs or data JSON);
-    without NEW, between OLD and the current inputs."""
-    config, _ = load(config_path)
+    without NEW, between OLD and the current inputs. Two editions are named in the words of the
+    configuration they carry, unless -c names one."""
+    given = click.get_current_context().get_parameter_source("config_path") is not ParameterSource.DEFAULT
+    if new is not None and not given:
+        old_config, old_data = edition_config(old)
+        new_config, new_data = edition_config(new, old_config.messages)
+        config = merged_config(new_config, old_config)
+        before = Catalogue(old_config, edition_actions(old_data, old, old_config.messages))
+        after, result = Catalogue(new_config, edition_actions(new_data, new, new_config.messages)), None
+    else:
+        config, _ = load(config_path)
+        before, _ = load_catalogue(config, old)
+        after, result = load_catalogue(config, new)
     t = config.messages
-    before, _ = load_catalogue(config, old)
-    after, result = load_catalogue(config, new)
     if result is not None and result.errors and not quiet:
         err.print(t("cli.diff_inputs_errors", errors=len(result.errors)))
     changes = diff_editions(before.to_dict(), after.to_dict(), words=words)

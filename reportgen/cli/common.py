@@ -18,12 +18,22 @@ from rich.status import Status
 from ..configuration import DEFAULT_CONFIG
 from ..locales import Messages
 from ..pipeline import load
-from ..problems import CheckResult, Finding, InputsError, ReportgenError
+from ..problems import BuildError, CheckResult, Finding, InputsError, ReportgenError, Severity
 from ..progress import Progress
-from .text import findings_text, summary_line
+from ..writers import write_problem
+from .text import findings_text, printable, summary_line
 
-out = Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+class _Console(Console):
+    """A console that prints text literally: no markup, no ``:emoji:`` codes, and control
+    characters from file names and cells escaped (:func:`printable`), never sent to the terminal."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:
+        super().print(*(printable(o) if isinstance(o, str) else o for o in objects), **kwargs)
+
+
+out = _Console(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = _Console(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -50,22 +60,26 @@ def common_options(func: F) -> F:
     @functools.wraps(func)
     def wrapper(*args: Any, verbose: int, quiet: bool, **kwargs: Any) -> Any:
         setup_logging(verbose, quiet)
-        with stops(strict=kwargs.get("strict", False)):
+        with stops(strict=kwargs.get("strict", False), config_path=kwargs.get("config_path")):
             return func(*args, quiet=quiet, **kwargs)
     return wrapper  # type: ignore[return-value]
 
 
 class stops:  # noqa: N801 - used as a context manager, like contextlib's
     """Prints a :class:`ReportgenError`'s findings (in the language they are worded in) and exits
-    with its code; nothing else a user did reaches them as a traceback."""
+    with its code; nothing else a user did reaches them as a traceback. The last safety net: an
+    :class:`OSError` no library function turned into a finding is one here (exit 3), naming its file
+    in the words of ``config_path``'s report."""
 
-    def __init__(self, strict: bool = False):
-        self.strict = strict
+    def __init__(self, strict: bool = False, config_path: Path | None = None):
+        self.strict, self.config_path = strict, config_path
 
     def __enter__(self) -> None:
         return None
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: object) -> None:
+        if isinstance(exc, OSError):
+            exc = self._os_error(exc)
         if not isinstance(exc, ReportgenError):
             return
         t = messages_of(exc.findings)
@@ -75,6 +89,14 @@ class stops:  # noqa: N801 - used as a context manager, like contextlib's
         else:
             err.print(findings_text(CheckResult(findings=exc.findings), t))
         sys.exit(exc.exit_code)
+
+
+    def _os_error(self, exc: OSError) -> BuildError:
+        logging.getLogger(__name__).debug("stopped by an operating system error", exc_info=exc)
+        t = language_of(self.config_path) if self.config_path is not None else Messages(None)
+        where = exc.filename if isinstance(exc.filename, (str, Path)) else None
+        return BuildError([t.finding("io-failed", Severity.ERROR, file=str(where) if where else None,
+                                     detail=t(f"write_problems.{write_problem(exc)}"))])
 
 
 def messages_of(findings: list[Finding]) -> Messages:

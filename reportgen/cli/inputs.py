@@ -8,11 +8,14 @@ from pathlib import Path
 
 import click
 
-from ..pipeline import build, check_inputs, load
+from ..archive.history import read_history
+from ..configuration import Config
+from ..pipeline import build, check_inputs, load, make_edition
+from ..problems import CheckResult
 from ..round.collection import collection_status, load_expected
 from ..sheets.feedback import write_feedback
 from ..sheets.template import write_template
-from ..writers import inside
+from ..writers import inside, refuse_overwrite
 from .common import ConsoleProgress, common_options, err, out, print_findings
 from .text import check_json, collection_text, owners
 
@@ -35,7 +38,8 @@ def check_command(config_path: Path, strict: bool, quiet: bool, paths: tuple[Pat
     result, t = outcome.result, config.messages
     expected_file = expect or (config.base_dir / config.round.expected if config.round.expected else None)
     collection = collection_status(outcome, load_expected(expected_file, t)) if expected_file else None
-    written = write_feedback(config, result, outcome.sheets, feedback_dir) if feedback_dir else []
+    checked = [*outcome.paths.values(), *(paths or [config.sheets_dir])]
+    written = write_feedback(config, result, outcome.sheets, feedback_dir, checked) if feedback_dir else []
     if fmt == "json":
         out.print_json(json.dumps(check_json(outcome, strict, collection, written), ensure_ascii=False))
     else:
@@ -51,18 +55,22 @@ def check_command(config_path: Path, strict: bool, quiet: bool, paths: tuple[Pat
 
 @click.command("build")
 @common_options
-@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
-              show_default=True, help="Folder for the PDF, its HTML and the web edition.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Folder for the PDF, its HTML and the web edition.  [default: build/ beside the configuration]")
 @click.option("--changes-since", type=click.Path(exists=True, path_type=Path),
               help="An earlier edition (archive folder, PDF or data JSON): adds the list of changes.")
-def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path, changes_since: Path | None) -> None:
+def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path | None,
+                  changes_since: Path | None) -> None:
     """Check the sheets, then write the report as PDF and as a web edition."""
     config, warnings = load(config_path)
     t = config.messages
+    history = read_history(config.history_archive, config) if config.history_archive else None
+    if history and history.problems and not quiet:
+        print_findings(CheckResult(findings=history.problems), t, quiet=True, strict=strict)
     progress = ConsoleProgress(quiet, t)
     try:
         result = build(config, out_dir, warnings=warnings, strict=strict, changes_since=changes_since,
-                       progress=progress)
+                       progress=progress, history=history)
     finally:
         progress.close()
     if quiet:
@@ -72,19 +80,51 @@ def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path, c
     err.print(t("cli.html_written", path=result.html))
     err.print(t("cli.web_written", path=result.web / "index.html"))
     err.print(t("cli.built", pages=result.pages, actions=result.actions))
+    if result.proof:
+        err.print(t("cli.proof_found", count=len(result.proof)))
+        print_findings(CheckResult(findings=result.proof), t, quiet=True, strict=strict)
     out.print(t("cli.written", path=result.pdf))
+
+
+@click.command("proof")
+@common_options
+def proof_command(config_path: Path, strict: bool, quiet: bool) -> None:
+    """Lay out the report and list, page by page, what a proof-reader would mark, and what breaks
+    PDF/UA-1's checks in the PDF (made in memory); writes nothing."""
+    config, warnings = load(config_path)
+    t = config.messages
+    progress = ConsoleProgress(quiet, t)
+    try:
+        edition = make_edition(config, warnings, progress=progress)
+    finally:
+        progress.close()
+    print_findings(CheckResult(findings=edition.proof), t, quiet=True, strict=strict)
+    if not quiet:
+        out.print(t("cli.proof_found", count=len(edition.proof)) if edition.proof else t("cli.proof_clean"))
+    sys.exit(1 if edition.proof else 0)
 
 
 @click.command("template")
 @common_options
 @click.option("--out", "out_file", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Where to write the blank sheet (.xlsx).")
-def template_command(config_path: Path, strict: bool, quiet: bool, out_file: Path) -> None:
+@click.option("--force", is_flag=True, help="Replace the file if it exists (never an input: the configuration, "
+                                            "a file it names, a sheet in the sheets folder).")
+def template_command(config_path: Path, strict: bool, quiet: bool, out_file: Path, force: bool) -> None:
     """Write the blank standard sheet for the configuration."""
     config, warnings = load(config_path)
     t = config.messages
     if warnings and not quiet:
         err.print("\n".join(t.describe(w) for w in warnings))
-    path = write_template(config, inside(out_file.parent, out_file.name, t))
+    target = inside(out_file.parent, out_file.name, t)
+    refuse_overwrite(target, t, force=force, inputs=_inputs(config))
+    path = write_template(config, target)
     if not quiet:
         out.print(t("cli.template_written", path=path))
+
+
+def _inputs(config: Config) -> list[Path]:
+    """What a build reads: the configuration, the files it names and the sheets folder's files."""
+    folder = config.sheets_dir
+    sheets = sorted(path for path in folder.iterdir() if path.is_file()) if folder.is_dir() else []
+    return [config.source_file, *(path for _, path in config.files()), *sheets]

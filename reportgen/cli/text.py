@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,16 @@ from ..configuration import names
 from ..locales import Messages
 from ..problems import CheckResult, Finding
 from ..round.collection import Collection
+
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def printable(text: str) -> str:
+    """Text as it may reach a terminal: control characters (an escape sequence in a file name, a
+    right-to-left override) written out as ``\\x1b``, ``\\u202e``; bytes of a file name that are not
+    UTF-8 as ``\\xff``. Line breaks and tabs stay."""
+    text = text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), text)
 
 
 def owners(outcome: CheckOutcome) -> Callable[[Finding], str]:
@@ -32,11 +43,20 @@ def findings_text(result: CheckResult, t: Messages, owner: Callable[[Finding], s
         for file, findings in itertools.groupby(in_group, key=lambda f: f.file or ""):
             lines.append(file or "-")
             for f in sorted(findings, key=lambda f: f.severity.value):
-                where = f.cell.removeprefix("line ") if f.cell else ""
+                where = _where(f.cell, t)
                 lines.append(f"  {where:>6} {t('severity.' + f.severity.value):<9} {f.code}: {f.message}")
                 if f.fix:
                     lines.append(f"  {'':>6} {'':<9} → {f.fix}")
     return "\n".join(lines)
+
+
+def _where(cell: str | None, t: Messages) -> str:
+    """A finding's place in its file: a cell (B12), a line of the configuration, a page of the PDF."""
+    if not cell:
+        return ""
+    if cell.startswith("page "):
+        return t("cli.page", page=cell.removeprefix("page "))
+    return cell.removeprefix("line ")
 
 
 def summary_line(result: CheckResult, t: Messages, actions: int | None, strict: bool) -> str:

@@ -7,6 +7,7 @@ YAML errors, pydantic's errors (mapped from their type to the locale's words), u
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -17,8 +18,10 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from ..locales import Messages
-from ..paths import read_regular_file
+from ..paths import open_regular_file, read_regular_file
 from ..problems import ConfigError, Finding, Severity, read_problem
+from .glyphs import missing_glyphs
+from .matching import KINDS, find
 from .schema import DEFAULT_CONFIG, Config, KeyPath
 
 MAX_ASSET_BYTES = 20 * 1024 * 1024
@@ -35,7 +38,7 @@ def load_config(path: Path | str | None = None) -> tuple[Config, list[Finding]]:
     """
     path = Path(path or DEFAULT_CONFIG)
     where = str(path)
-    data, lines = _read(path, where)
+    data, lines, numbers = _read(path, where)
     language = _language(data)
     data["base_dir"], data["source_file"] = path.parent, path
     try:
@@ -44,24 +47,84 @@ def load_config(path: Path | str | None = None) -> tuple[Config, list[Finding]]:
         raise ConfigError(_validation_findings(exc, where, lines, language)) from None
     warnings = [_finding("config-unknown-key", where, lines.get(loc), Severity.WARNING, language, key=_dotted(loc))
                 for loc in unknown_keys(config)]
-    missing = [_finding("config-file-missing", where, lines.get(loc), Severity.ERROR, language, key=_dotted(loc),
-                        path=str(file)) for loc, file in config.files() if not _usable_file(file)]
-    if missing:
-        raise ConfigError(missing)
-    return config, warnings + _contrast_warnings(config, where, lines, language)
+    unusable_files = [(loc, file, problem) for loc, file in config.files() if (problem := _file_problem(file))]
+    if unusable_files:
+        raise ConfigError([_finding(problem, where, lines.get(loc), Severity.ERROR, language, key=_dotted(loc),
+                                    path=str(file)) for loc, file, problem in unusable_files])
+    unusable = _carry_problems(config, where, lines, language) + _glyph_problems(config, where, lines, language)
+    if unusable:
+        raise ConfigError(unusable)
+    return config, (warnings + _number_warnings(config, numbers, where, lines, language)
+                    + _contrast_warnings(config, where, lines, language)
+                    + _greyscale_warnings(config, where, lines, language))
 
 
-def _read(path: Path, where: str) -> tuple[dict[str, Any], dict[KeyPath, int]]:
+def _number_warnings(config: Config, numbers: dict[KeyPath, str], where: str, lines: dict[KeyPath, int],
+                     language: str | None) -> list[Finding]:
+    """Text that YAML read as a number and that the schema took back as text: ``version: 1.10``
+    becomes the number 1.1, then the text "1.1". Said, with the line, so it can be quoted."""
+    found = []
+    for loc, written in numbers.items():
+        value = _value_at(config, loc)
+        if isinstance(value, str) and value != written and value.lstrip("vV") != written.lstrip("vV"):
+            found.append(_finding("config-number-text", where, lines.get(loc), Severity.WARNING, language,
+                                  key=_dotted(loc), written=written, read=value))
+    return found
+
+
+def _value_at(model: Any, loc: KeyPath) -> Any:
+    """The validated value at a key path of the configuration, or None."""
+    for part in loc:
+        if isinstance(model, BaseModel) and isinstance(part, str):
+            model = getattr(model, part, None)
+        elif isinstance(model, (list, tuple)) and isinstance(part, int) and 0 <= part < len(model):
+            model = model[part]
+        elif isinstance(model, dict):
+            model = model.get(part)
+        else:
+            return None
+    return model
+
+
+def _line(lines: dict[KeyPath, int], loc: KeyPath) -> int | None:
+    """The line of a key path, or of the nearest key above it that has one."""
+    return next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
+
+
+def _carry_problems(config: Config, where: str, lines: dict[KeyPath, int], language: str | None) -> list[Finding]:
+    """``round.carry`` may map an old item only to one this configuration has (or to null)."""
+    t = Messages(language)
+    found = []
+    for kind in KINDS:
+        for old, new in getattr(config.round.carry, kind).items():
+            if new is not None and find(config, kind, new) is None:
+                loc: KeyPath = ("round", "carry", kind, str(old))
+                found.append(_finding("config-carry-unknown", where, _line(lines, loc), Severity.ERROR, language,
+                                      key=_dotted(loc), value=new, kinds=t(f"words.kinds_{kind}")))
+    return found
+
+
+def _glyph_problems(config: Config, where: str, lines: dict[KeyPath, int], language: str | None) -> list[Finding]:
+    """A printed text with a character none of the report's fonts has would print as nothing."""
+    return [_finding("config-glyph-missing", where, _line(lines, gap.key), Severity.ERROR, language,
+                     key=_dotted(gap.key), char=gap.char, point=gap.code, fonts=", ".join(gap.fonts))
+            for gap in missing_glyphs(config)]
+
+
+def _read(path: Path, where: str) -> tuple[dict[str, Any], dict[KeyPath, int], dict[KeyPath, str]]:
     try:
         text = read_regular_file(path, MAX_CONFIG_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         detail = Messages(None)(f"read_problems.{read_problem(exc)}")
         raise ConfigError([_finding("config-unreadable", where, None, Severity.ERROR, None, detail=detail)]) from None
     try:
-        data, lines = _parse_yaml(text)
+        data, lines, numbers = _parse_yaml(text)
     except _AliasRefused as exc:
         raise ConfigError([_finding("config-yaml-alias", where, exc.line, Severity.ERROR,
                                     _sniff_language(text))]) from None
+    except _DuplicateKey as exc:
+        raise ConfigError([_finding("config-duplicate-key", where, exc.second, Severity.ERROR, _sniff_language(text),
+                                    key=_dotted(exc.key), first=exc.first, second=exc.second)]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
@@ -70,11 +133,32 @@ def _read(path: Path, where: str) -> tuple[dict[str, Any], dict[KeyPath, int]]:
                                     detail=_yaml_problem(getattr(exc, "problem", None) or "", language))]) from None
     if not isinstance(data, dict):
         raise ConfigError([_finding("config-not-mapping", where, 1, Severity.ERROR, _sniff_language(text))])
-    return data, lines
+    return data, lines, numbers
 
 
-def _usable_file(path: Path) -> bool:
-    return path.is_file() and path.stat().st_size <= MAX_ASSET_BYTES
+_FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2")
+_IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff")  # a PNG named .jpg still shows: the content decides
+_MAGIC = {".png": _IMAGE_MAGIC, ".jpg": _IMAGE_MAGIC, ".jpeg": _IMAGE_MAGIC,
+          ".ttf": _FONT_MAGIC, ".otf": _FONT_MAGIC, ".woff": _FONT_MAGIC, ".woff2": _FONT_MAGIC}
+SNIFF_BYTES = 8192
+
+
+def _file_problem(path: Path) -> str | None:
+    """Why a file the configuration names cannot be used (a finding's code), or None. It must be a
+    regular file (wherever a link leads) of at most 20 MB whose content is what its name says: a
+    font, a PNG, a JPEG or an SVG. A logo that links to /etc/passwd is not embedded in the PDF."""
+    try:
+        with open_regular_file(path) as fh:
+            size = os.fstat(fh.fileno()).st_size
+            head = fh.read(SNIFF_BYTES)
+    except OSError:
+        return "config-file-missing"
+    if size > MAX_ASSET_BYTES:
+        return "config-file-missing"
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        return None if b"<svg" in head and head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<") else "config-file-kind"
+    return None if head.startswith(_MAGIC.get(suffix, ())) else "config-file-kind"
 
 
 def _contrast_warnings(config: Config, where: str, lines: dict[KeyPath, int], language: str | None) -> list[Finding]:
@@ -87,14 +171,30 @@ def _contrast_warnings(config: Config, where: str, lines: dict[KeyPath, int], la
             for loc, a, b in pairs if contrast(a, b) < 4.5]
 
 
+def luminance(colour: str) -> float:
+    """The relative luminance of a #rrggbb colour (WCAG): how light it prints in grey."""
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
 def contrast(colour_a: str, colour_b: str) -> float:
     """The WCAG contrast ratio of two #rrggbb colours."""
-    def luminance(colour: str) -> float:
-        channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
-        r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
     high, low = sorted((luminance(colour_a), luminance(colour_b)), reverse=True)
     return (high + 0.05) / (low + 0.05)
+
+
+MIN_GREY_STEP = 0.06  # luminance between two status tints, so a grey print still tells them apart
+
+
+def _greyscale_warnings(config: Config, where: str, lines: dict[KeyPath, int], language: str | None) -> list[Finding]:
+    """Status tints that print as the same grey (a black-and-white copy): the symbol and the word
+    still tell them apart, but the rows of the matrix no longer do."""
+    statuses = list(enumerate(config.statuses))
+    return [_finding("config-greyscale", where, lines.get(("statuses", j, "colour")), Severity.WARNING, language,
+                     key=f"statuses[{j}].colour", first=a.label, second=b.label)
+            for n, (i, a) in enumerate(statuses) for j, b in statuses[n + 1:]
+            if abs(luminance(a.colour) - luminance(b.colour)) < MIN_GREY_STEP]
 
 
 def _language(data: Mapping[str, Any]) -> str | None:
@@ -129,9 +229,16 @@ class _AliasRefused(yaml.YAMLError):
         self.line = line
 
 
+class _DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: KeyPath, first: int, second: int):
+        super().__init__(key)
+        self.key, self.first, self.second = key, first, second
+
+
 class _NoAliasLoader(yaml.SafeLoader):
     """YAML without anchors and aliases: a configuration needs none, and aliases can make a small
-    file expand without bound (the "billion laughs")."""
+    file expand without bound (the "billion laughs"). A date that is no date (2026-02-30) stays the
+    text it is, for the schema to refuse with its line."""
 
     def compose_node(self, parent: yaml.Node | None, index: Any) -> yaml.Node | None:
         if self.check_event(yaml.AliasEvent):
@@ -139,9 +246,20 @@ class _NoAliasLoader(yaml.SafeLoader):
             raise _AliasRefused(event.start_mark.line + 1 if event.start_mark else 0)
         return super().compose_node(parent, index)
 
+    def construct_lenient_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return self.construct_yaml_timestamp(node)
+        except ValueError:
+            return self.construct_scalar(node)
 
-def _parse_yaml(text: str) -> tuple[Any, dict[KeyPath, int]]:
-    """Parse YAML, and map every key path (``('themes', 0, 'heading')``) to its line."""
+
+_NoAliasLoader.add_constructor("tag:yaml.org,2002:timestamp", _NoAliasLoader.construct_lenient_timestamp)
+_NUMBER_TAGS = ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")
+
+
+def _parse_yaml(text: str) -> tuple[Any, dict[KeyPath, int], dict[KeyPath, str]]:
+    """Parse YAML; map every key path (``('themes', 0, 'heading')``) to its line, and every plain
+    number to the text it was written as. A key given twice in one mapping is refused."""
     loader = _NoAliasLoader(text)
     try:
         node = loader.get_single_node()
@@ -149,20 +267,26 @@ def _parse_yaml(text: str) -> tuple[Any, dict[KeyPath, int]]:
     finally:
         loader.dispose()
     lines: dict[KeyPath, int] = {}
+    numbers: dict[KeyPath, str] = {}
 
     def walk(n: yaml.Node, path: KeyPath) -> None:
         lines[path] = n.start_mark.line + 1
         if isinstance(n, yaml.MappingNode):
             for key_node, value_node in n.value:
-                walk(value_node, path + (key_node.value,))
-                lines[path + (key_node.value,)] = key_node.start_mark.line + 1
+                key = path + (key_node.value,)
+                if key in lines:
+                    raise _DuplicateKey(key, lines[key], key_node.start_mark.line + 1)
+                walk(value_node, key)
+                lines[key] = key_node.start_mark.line + 1
         elif isinstance(n, yaml.SequenceNode):
             for index, item in enumerate(n.value):
                 walk(item, path + (index,))
+        elif n.tag in _NUMBER_TAGS and isinstance(n, yaml.ScalarNode) and not n.style:
+            numbers[path] = str(n.value)
 
     if node is not None:
         walk(node, ())
-    return data, lines
+    return data, lines, numbers
 
 
 # pydantic's error types that mean the same to a user share one message.
@@ -176,7 +300,7 @@ _ERROR_KINDS = {
     "model_type": "mapping", "model_attributes_type": "mapping", "path_type": "text",
     "path_part": "path_part", "file_kind": "file_kind", "running_line_brace": "running_line_brace",
     "running_line_placeholder": "running_line_placeholder", "image_alt_missing": "image_alt_missing",
-    "not_unique": "not_unique",
+    "not_unique": "not_unique", "hyphenation_mismatch": "hyphenation_mismatch", "mentions_field": "mentions_field",
 }
 
 

@@ -20,7 +20,7 @@ __all__ = ["BASE_URL", "AssetFetcher", "Document", "lay_out", "weasyprint_errors
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from ..locales import Messages
-from ..problems import BuildError, Severity
+from ..problems import BuildError, ReportgenError, Severity
 from ..render.assets import find_asset
 
 log = logging.getLogger(__name__)
@@ -106,7 +106,7 @@ def weasyprint_errors(t: Messages) -> Iterator[None]:
     """WeasyPrint failures reach the user as one finding (exit code 3), not a traceback."""
     try:
         yield
-    except BuildError:
+    except ReportgenError:  # reportgen's own stop (a strict proof), already worded
         raise
     except Exception as exc:
         log.debug("WeasyPrint failed", exc_info=True)

@@ -23,7 +23,7 @@ from ..configuration import Config
 from ..locales import Messages
 from ..model import Catalogue
 from ..paths import read_regular_file, template_files
-from ..problems import ReportgenError, Severity, read_problem
+from ..problems import ConfigError, Severity, read_problem
 
 if TYPE_CHECKING:
     from weasyprint import Attachment
@@ -42,6 +42,7 @@ def edition_data(catalogue: Catalogue) -> bytes:
         "committees": [c.model_dump(mode="json") for c in config.committees],
         "administrations": [a.model_dump(mode="json") for a in config.administrations],
         "statuses": [s.model_dump(mode="json") for s in config.statuses],
+        "open_data": config.open_data.model_dump(mode="json"),
     }
     return (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode("utf-8")
 
@@ -104,7 +105,7 @@ def read_attachments(pdf: Path, t: Messages) -> dict[str, tuple[bytes, str]]:
             found[name] = (data, str(spec.get("/AFRelationship", "/Unspecified")).lstrip("/"))
         return found
     except (OSError, PyPdfError, KeyError, ValueError, TypeError, AttributeError) as exc:
-        raise ReportgenError([t.finding("edition-unreadable", Severity.ERROR, file=str(pdf),
+        raise ConfigError([t.finding("edition-unreadable", Severity.ERROR, file=str(pdf),
                                         detail=t(f"read_problems.{read_problem(exc)}"))]) from None
 
 
@@ -112,7 +113,7 @@ def read_data(pdf: Path, t: Messages) -> dict[str, Any]:
     """The edition data a PDF carries."""
     found = read_attachments(pdf, t)
     if DATA_NAME not in found:
-        raise ReportgenError([t.finding("edition-no-data", Severity.ERROR, file=str(pdf), name=DATA_NAME)])
+        raise ConfigError([t.finding("edition-no-data", Severity.ERROR, file=str(pdf), name=DATA_NAME)])
     return parse_data(found[DATA_NAME][0], str(pdf), t)
 
 
@@ -121,9 +122,9 @@ def parse_data(raw: bytes, where: str, t: Messages) -> dict[str, Any]:
     try:
         data = json.loads(raw.decode("utf-8"))
     except (ValueError, RecursionError) as exc:
-        raise ReportgenError([t.finding("edition-unreadable", Severity.ERROR, file=where,
+        raise ConfigError([t.finding("edition-unreadable", Severity.ERROR, file=where,
                                         detail=t(f"read_problems.{read_problem(exc)}"))]) from None
     if not isinstance(data, dict):
-        raise ReportgenError([t.finding("edition-unreadable", Severity.ERROR, file=where,
+        raise ConfigError([t.finding("edition-unreadable", Severity.ERROR, file=where,
                                         detail=t("read_problems.format"))])
     return data

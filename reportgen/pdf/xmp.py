@@ -1,19 +1,24 @@
-"""The XMP metadata an archivist expects, beyond what WeasyPrint writes.
+"""The XMP metadata an archivist expects, beyond what WeasyPrint writes, and the finisher that
+makes the PDF accessible (PDF/UA-1) before it is written.
 
 WeasyPrint writes title, creator, description, keywords, dates and the PDF/A identification.
 This adds, in predefined schemas only (no extension schema needed under PDF/A): the language
 (dc:language), the keywords as subjects (dc:subject), the edition's date (dc:date), an
 identifier (dc:identifier), the publisher (dc:publisher), the version (xmpMM:VersionID) and the
-metadata date (xmp:MetadataDate).
+metadata date (xmp:MetadataDate). The PDF/UA identification (``pdfuaid:part`` 1, with the PDF/A
+extension schema that declares it) is added only when the mended document passes every check of
+:mod:`reportgen.pdf.ua`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import io
 from typing import Any
 from xml.sax.saxutils import escape
 
 from ..configuration import Config
+from .tagging import mend
+from .ua import Problem, check_pdf
 
 NAMESPACES = ('xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:xmp="http://ns.adobe.com/xap/1.0/" '
               'xmlns:xmpMM="http://ns.adobe.com/xap/1.0/mm/"')
@@ -36,16 +41,43 @@ def extra_rdf(config: Config) -> bytes:
     ).encode()
 
 
-def finisher(config: Config) -> Callable[[Any, Any], None]:
-    """A WeasyPrint finisher that puts :func:`extra_rdf` into the document's XMP packet, and lists
-    each associated file once in /AF (WeasyPrint 70 lists every attachment twice)."""
-    extra = extra_rdf(config)
+# The PDF/UA identification, and the PDF/A extension schema that declares its namespace (PDF/A
+# allows only declared properties outside its predefined schemas).
+UA_RDF = (
+    b'<rdf:Description rdf:about="" xmlns:pdfuaid="http://www.aiim.org/pdfua/ns/id/" pdfuaid:part="1"/>'
+    b'<rdf:Description rdf:about="" xmlns:pdfaExtension="http://www.aiim.org/pdfa/ns/extension/" '
+    b'xmlns:pdfaSchema="http://www.aiim.org/pdfa/ns/schema#" xmlns:pdfaProperty="http://www.aiim.org/pdfa/ns/property#">'
+    b"<pdfaExtension:schemas><rdf:Bag><rdf:li rdf:parseType=\"Resource\">"
+    b"<pdfaSchema:schema>PDF/UA Universal Accessibility Schema</pdfaSchema:schema>"
+    b"<pdfaSchema:namespaceURI>http://www.aiim.org/pdfua/ns/id/</pdfaSchema:namespaceURI>"
+    b"<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>"
+    b"<pdfaSchema:property><rdf:Seq><rdf:li rdf:parseType=\"Resource\">"
+    b"<pdfaProperty:name>part</pdfaProperty:name><pdfaProperty:valueType>Integer</pdfaProperty:valueType>"
+    b"<pdfaProperty:category>internal</pdfaProperty:category>"
+    b"<pdfaProperty:description>Indicates, which part of ISO 14289 standard is followed</pdfaProperty:description>"
+    b"</rdf:li></rdf:Seq></pdfaSchema:property></rdf:li></rdf:Bag></pdfaExtension:schemas></rdf:Description>"
+)
 
-    def finish(document: Any, pdf: Any) -> None:
+
+class Finisher:
+    """A WeasyPrint finisher: lists each associated file once in /AF (WeasyPrint 70 lists every
+    attachment twice), mends the tags (:func:`reportgen.pdf.tagging.mend`), checks the result
+    against PDF/UA-1 (:func:`reportgen.pdf.ua.check_pdf`; what it finds is kept in ``problems``)
+    and puts :func:`extra_rdf` into the XMP packet, with the PDF/UA identification when nothing
+    was found."""
+
+    def __init__(self, config: Config):
+        self.extra = extra_rdf(config)
+        self.page_words = lambda text, page: config.messages("report.link_page", text=text, page=page)
+        self.problems: list[Problem] = []
+
+    def __call__(self, document: Any, pdf: Any) -> None:
         if "AF" in pdf.catalog:
             unique = list(dict.fromkeys(pdf.catalog["AF"]))
             pdf.catalog["AF"].clear()
             pdf.catalog["AF"].extend(unique)
+        mend(document, pdf, self.page_words)
+        self.problems = check_pdf(_draft(pdf))
         reference = pdf.catalog.get("Metadata")
         if not reference:
             return
@@ -53,6 +85,23 @@ def finisher(config: Config) -> Callable[[Any, Any], None]:
             reference = reference.decode()
         stream = pdf.objects[int(str(reference).split()[0])]
         content = b"".join(stream.stream)
+        extra = self.extra + (b"" if self.problems else UA_RDF)
         stream.stream = [content.replace(b"</rdf:RDF>", extra + b"</rdf:RDF>", 1)]
 
-    return finish
+
+def finisher(config: Config) -> Finisher:
+    """The finisher for an edition of ``config``'s report."""
+    return Finisher(config)
+
+
+def _draft(pdf: Any) -> bytes:
+    """The PDF as it stands, uncompressed and without an identifier, for the checks; ``pdf`` is
+    left as it was (pydyf's ``write`` adds the info dictionary to the objects, and counts)."""
+    count = len(pdf.objects)
+    output = io.BytesIO()
+    try:
+        pdf.write(output, b"1.7", False, False)
+    finally:
+        del pdf.objects[count:]
+        pdf.current_position, pdf.xref_position = 0, None
+    return output.getvalue()

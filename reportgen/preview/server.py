@@ -21,35 +21,53 @@ from urllib.parse import unquote, urlsplit
 import watchfiles
 
 from ..locales import Messages
-from .state import EVENTS_URL, PDF_URL, Preview, relevant
+from .state import EVENTS_URL, PDF_URL, PROOF_URL, Preview, relevant
 
 log = logging.getLogger(__name__)
 HOST = "127.0.0.1"
 KEEPALIVE_SECONDS = 15
+IDLE_SECONDS = 30.0  # a connection that sends no request for this long is closed
+BACKLOG = 256  # connections the system holds while the server is busy accepting others
 
 
 class PreviewServer(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = BACKLOG
 
-    def __init__(self, preview: Preview, port: int = 8000):
-        self.preview = preview
+    def __init__(self, preview: Preview, port: int = 8000, idle_seconds: float = IDLE_SECONDS):
+        self.preview, self.idle_seconds = preview, idle_seconds
         super().__init__((HOST, port), _Handler)
 
     @property
     def url(self) -> str:
         return f"http://{HOST}:{self.server_address[1]}/"
 
+    def hosts(self) -> set[str]:
+        """The ``Host`` headers this server answers: its own address. A page elsewhere that points
+        its own name at 127.0.0.1 (DNS rebinding) sends its name, and is refused."""
+        port = self.server_address[1]
+        return {f"{HOST}:{port}", f"localhost:{port}"}
+
 
 class _Handler(http.server.BaseHTTPRequestHandler):
     server: PreviewServer
 
+    def setup(self) -> None:
+        super().setup()
+        self.connection.settimeout(self.server.idle_seconds)  # a request line not sent in time: closed
+
     def do_GET(self) -> None:
         path = unquote(urlsplit(self.path).path)
         preview = self.server.preview
+        if (self.headers.get("Host") or "").strip().lower() not in self.server.hosts():
+            t = preview.config.messages if preview.config else Messages(None)
+            return self._send(403, t("preview.host_refused").encode("utf-8"), "text/plain; charset=utf-8")
         if path == EVENTS_URL:
             return self._events(preview)
         if path == PDF_URL:
             return self._pdf(preview)
+        if path == PROOF_URL:
+            return self._send(200, preview.proof_page(), "text/html; charset=utf-8")
         files = preview.files
         name = "index.html" if path == "/" else path.lstrip("/")
         if name not in files:
@@ -87,8 +105,9 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 version = new
 
     def _pdf(self, preview: Preview) -> None:
-        pdf, problems = preview.pdf()
-        if pdf is not None:
+        edition, problems = preview.edition()
+        if edition is not None:
+            pdf = edition.pdf
             name = re.sub(r"[^A-Za-z0-9._-]", "_", preview.config.report.pdf_name if preview.config else "report.pdf")
             return self._send(200, pdf, "application/pdf", {"Content-Disposition": f'inline; filename="{name}"'})
         t = preview.config.messages if preview.config else Messages(None)

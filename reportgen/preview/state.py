@@ -18,11 +18,11 @@ from ..checks import CheckOutcome
 from ..configuration import DEFAULT_CONFIG, Config
 from ..locales import Messages
 from ..paths import default_templates_dir
-from ..pipeline import check_inputs, load, make_edition, web_edition
+from ..pipeline import Edition, check_inputs, load, make_edition, web_edition
 from ..problems import Finding, InputsError, ReportgenError, Severity
 
 log = logging.getLogger(__name__)
-EVENTS_URL, PDF_URL = "/_events", "/report.pdf"
+EVENTS_URL, PDF_URL, PROOF_URL = "/_events", "/report.pdf", "/proof"
 WATCHED = (".yaml", ".yml", ".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".j2", ".css", ".png", ".jpg", ".jpeg",
            ".svg", ".ttf", ".otf", ".woff", ".woff2")
 
@@ -37,7 +37,7 @@ class Preview:
         self.problems: list[Finding] = []  # why there is an error page instead of the report
         self.changed = threading.Condition()
         self.building = threading.Lock()  # one build at a time: preview pages and PDFs
-        self._pdf: tuple[int, bytes] | None = None  # the last PDF, and the page version it was built for
+        self._edition: tuple[int, Edition] | None = None  # the last edition, and the page version it is of
 
     def rebuild(self) -> CheckOutcome | None:
         """Make the page again from what is on disk now; wakes everyone waiting for a change."""
@@ -70,8 +70,8 @@ class Preview:
         result = outcome.result
         shown = {a.number for a in outcome.catalogue.actions}
         preview = {"time": dt.datetime.now().strftime("%H:%M:%S"), "version": version, "events_url": EVENTS_URL,
-                   "pdf_url": PDF_URL, "findings": result.sorted(), "errors": len(result.errors),
-                   "warnings": len(result.warnings), "shown": shown}
+                   "pdf_url": PDF_URL, "proof_url": PROOF_URL, "findings": result.sorted(),
+                   "errors": len(result.errors), "warnings": len(result.warnings), "shown": shown}
         return web_edition(outcome.catalogue, preview=preview)
 
     def _error_page(self, problems: list[Finding], version: int) -> bytes:
@@ -96,21 +96,32 @@ class Preview:
             folders |= {path.resolve().parent for _, path in self.config.files()}
         return sorted(f for f in folders if f.is_dir())
 
-    def pdf(self) -> tuple[bytes | None, list[Finding]]:
-        """The PDF of the report as it is now, or why there is none."""
+    def edition(self) -> tuple[Edition | None, list[Finding]]:
+        """The edition (PDF and proof) of the report as it is now, or why there is none."""
         with self.building:
-            if self._pdf and self._pdf[0] == self.version:
-                return self._pdf[1], []
+            if self._edition and self._edition[0] == self.version:
+                return self._edition[1], []
             try:
                 version = self.version
                 config, warnings = load(self.config_path)
-                pdf = make_edition(config, warnings).pdf
-                self._pdf = (version, pdf)
-                return pdf, []
+                edition = make_edition(config, warnings)
+                self._edition = (version, edition)
+                return edition, []
             except InputsError as exc:
                 return None, exc.result.errors
             except ReportgenError as exc:
                 return None, exc.findings
+
+    def proof_page(self) -> bytes:
+        """The proof report as a page: what a proof-reader would mark, page by page, or why the
+        pages cannot be made."""
+        edition, problems = self.edition()
+        t = self._messages
+        env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(default_templates_dir())), autoescape=True)
+        page = env.get_template("preview_proof.html.j2").render(
+            t=t, language=t.language, findings=edition.proof if edition else [], problems=problems,
+            made=edition is not None, version=self.version, events_url=EVENTS_URL)
+        return page.encode("utf-8")
 
 
 def relevant(path: str) -> bool:

@@ -21,7 +21,7 @@ from ..model import Action, Catalogue, Role
 from ..paths import default_templates_dir
 from ..problems import BuildError, Finding, Severity
 from .assets import Assets
-from .text import to_html
+from .text import to_html, web_links, with_word_breaks
 
 
 def template_dirs(config: Config) -> list[Path]:
@@ -40,8 +40,11 @@ def environment(config: Config) -> jinja2.Environment:
         keep_trailing_newline=False,
     )
     months = config.messages("words.months")
-    env.filters["cell"] = lambda text: to_html(text, months)
+    words = tuple(sorted(config.hyphenation.items()))
+    env.filters["cell"] = lambda text: to_html(text, months, words)
+    env.filters["words"] = lambda text: with_word_breaks(text, words)
     env.filters["with_label"] = with_label
+    env.filters["web_links"] = web_links
     return env
 
 
@@ -62,7 +65,9 @@ def context(catalogue: Catalogue, changes: list[ActionChange] | None = None,
         "web": assets.web,
         "preview": None,
         "pdf_link": None,
+        "data_link": None,
         "changes": changes,
+        "history": None,
         "config": config,
         "report": config.report,
         "t": config.messages,

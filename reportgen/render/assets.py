@@ -14,6 +14,7 @@ import re
 from pathlib import Path
 
 from ..configuration import Config
+from ..configuration.glyphs import SYMBOL_FONTS
 from ..problems import BuildError, Severity
 
 
@@ -54,6 +55,16 @@ class Assets:
         if found is None:
             raise BuildError([self.config.messages.finding("build-asset-missing", Severity.ERROR, file=ref)])
         return found
+
+    def font_files(self) -> list[Path]:
+        """The report's own fonts: the configured text font's faces (or the shipped ones) and the
+        symbol font, as the stylesheet declares them."""
+        if self.config.style.font:
+            text = [(self.config.base_dir / face).resolve() for face, _, _ in self.config.style.font.faces()]
+            symbols = [self.find(f"assets/fonts/{name}") for name in SYMBOL_FONTS]
+            return sorted(set(text)) + symbols
+        shipped = {p.name for root in self.roots for p in (root / "assets" / "fonts").glob("*.ttf")}
+        return [self.find(f"assets/fonts/{name}") for name in sorted(shipped)]
 
     def configured_files(self) -> dict[str, Path]:
         """The files the configuration names, by name: the print fetcher may read these besides the roots."""

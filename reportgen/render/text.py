@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock, list_block
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 _BULLET = re.compile(r"^(?:[•▪◦]\s*|[-*]\s+)(?=\S)")
 
@@ -35,19 +36,43 @@ def normalise(text: str) -> str:
     return "\n".join(lines).strip()
 
 
+SOFT_HYPHEN = "\u00ad"
+
+
 @functools.cache
-def _parser(months: str) -> MarkdownIt:
+def _parser(months: str, words: tuple[tuple[str, str], ...] = ()) -> MarkdownIt:
     md = MarkdownIt("zero", {"breaks": True, "html": False}).enable(["list", "newline", "emphasis"])
     # Bullet lists only: a line such as "13. april 2016: …" or "1) …" stays the line it was.
     md.block.ruler.at("list", _bullet_lists_only, {"alt": ["paragraph", "reference", "blockquote"]})
+    md.core.ruler.push("literal_emphasis", _literal_emphasis)
     md.core.ruler.push("milestones", functools.partial(_milestones, _date_pattern(months)))
     md.core.ruler.push("addresses", _addresses)
+    if words:
+        md.core.ruler.push("hyphenation", functools.partial(_hyphenation, _word_pattern(words), dict(words)))
     return md
 
 
 def _bullet_lists_only(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     first = state.src[state.bMarks[start] + state.tShift[start]: state.bMarks[start] + state.tShift[start] + 1]
     return False if first.isdigit() else list_block(state, start, end, silent)
+
+
+def _literal_emphasis(state: StateCore) -> None:
+    """Cells are prose, not Markdown: of emphasis only ``**bold**`` (what the sheet's guidance
+    offers) is markup. ``*word*``, ``_word_`` and ``__word__`` (``config.__class__``, a file_name)
+    stay the characters typed."""
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        children: list[Token] = []
+        for child in token.children:
+            if child.type in ("em_open", "em_close") or (child.type.startswith("strong_") and child.markup == "__"):
+                child = _text(child.markup)
+            if child.type == "text" and children and children[-1].type == "text":
+                children[-1] = _text(children[-1].content + child.content)
+            else:
+                children.append(child)
+        token.children = children
 
 
 def _date_pattern(months: str) -> re.Pattern[str]:
@@ -83,23 +108,53 @@ _ADDRESS = re.compile(r"(?:https?://|www\.)\S+[\w/]|[\w.+-]+@[\w-]+(?:\.[\w-]+)+
 
 def _addresses(state: StateCore) -> None:
     """Web and e-mail addresses must not be hyphenated: wrap them in <span class="address">."""
+    _wrap_matches(state, _ADDRESS, "address", lambda match: match[0])
+
+
+def _word_pattern(words: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
+    """The listed words at a word start (case ignored), with any ending ("Jammerbugts")."""
+    alternatives = "|".join(re.escape(word) for word, _ in sorted(words, key=lambda w: len(w[0]), reverse=True))
+    return re.compile(rf"(?<!\w)({alternatives})(\w*)", re.IGNORECASE)
+
+
+def _hyphenation(pattern: re.Pattern[str], words: dict[str, str], state: StateCore) -> None:
+    """Words on the configured list break only where the list allows (soft hyphens, in a span
+    that WeasyPrint does not hyphenate itself); a word listed without hyphens does not break."""
+    folded = {word.casefold(): breaks for word, breaks in words.items()}
+    _wrap_matches(state, pattern, "hy", lambda match: with_breaks(match[1], folded[match[1].casefold()]) + match[2])
+
+
+def _wrap_matches(state: StateCore, pattern: re.Pattern[str], css_class: str,
+                  text_of: Callable[[re.Match[str]], str]) -> None:
+    """Every match of ``pattern`` in the text of inline tokens, as ``text_of(match)`` in a span of ``css_class``."""
     for token in state.tokens:
         if token.type != "inline" or not token.children:
             continue
-        children = []
+        children: list[Token] = []
         for child in token.children:
-            if child.type != "text" or not _ADDRESS.search(child.content):
+            if child.type != "text" or not pattern.search(child.content):
                 children.append(child)
                 continue
             position = 0
-            for match in _ADDRESS.finditer(child.content):
+            for match in pattern.finditer(child.content):
                 opening = Token("span_open", "span", 1)
-                opening.attrSet("class", "address")
-                children += [_text(child.content[position:match.start()]), opening, _text(match[0]),
+                opening.attrSet("class", css_class)
+                children += [_text(child.content[position:match.start()]), opening, _text(text_of(match)),
                              Token("span_close", "span", -1)]
                 position = match.end()
             children.append(_text(child.content[position:]))
         token.children = [c for c in children if c.type != "text" or c.content]
+
+
+def with_breaks(word: str, breaks: str) -> str:
+    """``word`` (as written) with a soft hyphen at each place ``breaks`` ("Tænke-tank") has a hyphen."""
+    out, letters = [], iter(word)
+    for ch in breaks:
+        if ch == "-":
+            out.append(SOFT_HYPHEN)
+        else:
+            out.append(next(letters, ""))
+    return "".join(out) + "".join(letters)
 
 
 def _strong(content: str, state: StateCore) -> list[Token]:
@@ -114,11 +169,44 @@ def _text(content: str) -> Token:
     return token
 
 
-def to_html(text: str | None, months: str = "") -> Markup:
-    """Cell text as safe HTML (every character from the cell is escaped)."""
+def with_word_breaks(text: str, words: tuple[tuple[str, str], ...]) -> Markup:
+    """Plain text (a name, a heading) as safe HTML in which the configured words break only where
+    the list allows; nothing else breaks inside a word."""
+    if not words:
+        return Markup(escape(text))
+    pattern, folded = _word_pattern(words), {word.casefold(): breaks for word, breaks in words}
+    out, position = [], 0
+    for match in pattern.finditer(text):
+        broken = with_breaks(match[1], folded[match[1].casefold()]) + match[2]
+        out += [escape(text[position:match.start()]), Markup('<span class="hy">{}</span>').format(broken)]
+        position = match.end()
+    out.append(escape(text[position:]))
+    return Markup("").join(out)
+
+
+_WEB_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s<>\"']*[\w/]")
+
+
+def web_links(text: str) -> Markup:
+    """A line of plain text (the cover's web line) as safe HTML in which each web address
+    (``https://…``, ``www.…``) is a link; nothing else of the text becomes markup."""
+    out, position = [], 0
+    for match in _WEB_ADDRESS.finditer(text):
+        address = match[0]
+        href = address if address.startswith(("http://", "https://")) else f"https://{address}"
+        out += [escape(text[position:match.start()]),
+                Markup('<a class="address" href="{}">{}</a>').format(href, address)]
+        position = match.end()
+    out.append(escape(text[position:]))
+    return Markup("").join(out)
+
+
+def to_html(text: str | None, months: str = "", words: tuple[tuple[str, str], ...] = ()) -> Markup:
+    """Cell text as safe HTML (every character from the cell is escaped). ``words``: the
+    configured hyphenation list, (word, the word with its allowed break points as "-")."""
     if not text or not text.strip():
         return Markup("")
-    return Markup(_parser(months).render(normalise(text)).strip())
+    return Markup(_parser(months, words).render(normalise(text)).strip())
 
 
 def plain_words(text: str) -> list[str]:

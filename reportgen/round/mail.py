@@ -47,7 +47,7 @@ def write_drafts(config: Config, sheets_by_person: dict[str, list[Path]], out_di
     for person, sheets in sorted(sheets_by_person.items()):
         name = slugify(person) or slugify(config.messages("mail.no_person"))
         target = inside(Path(out_dir), f"{name[:80]}.eml", config.messages)
-        written.append(write_bytes(target, draft(config, person, sheets).as_bytes()))
+        written.append(write_bytes(target, draft(config, person, sheets).as_bytes(), config.messages))
     return written
 
 

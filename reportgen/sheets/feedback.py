@@ -7,26 +7,37 @@ lists the problems. The owner fixes the copy and sends it back; it reads like an
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 
 from ..configuration import Config
-from ..problems import CheckResult, Finding
+from ..problems import CheckResult, ConfigError, Finding, Severity
+from ..writers import refuse_overwrite
 from .reader import SheetData
 from .template import write_template
 
 RESOLVED_BY_A_FRESH_COPY = {"template-outdated", "template-other-config"}
 
 
-def write_feedback(config: Config, result: CheckResult, sheets: dict[str, SheetData], out_dir: Path) -> list[Path]:
-    """``result``: what check found; ``sheets``: what each readable file said, by file name."""
+def write_feedback(config: Config, result: CheckResult, sheets: dict[str, SheetData], out_dir: Path,
+                   inputs: Iterable[Path] = ()) -> list[Path]:
+    """``result``: what check found; ``sheets``: what each readable file said, by file name;
+    ``inputs``: the files and folders that were checked. A feedback copy never lands among them
+    (it would replace an owner's sheet, or be read as one next time): that is refused, before
+    anything is written."""
+    inputs = list(inputs)
+    folders = {(path if path.is_dir() else path.parent).resolve() for path in map(Path, inputs)}
+    if Path(out_dir).resolve() in folders:
+        raise ConfigError([config.messages.finding("feedback-in-inputs", Severity.ERROR, file=str(out_dir))])
     by_file: dict[str, list[Finding]] = {}
     for finding in result.findings:
         if finding.file in sheets and finding.code not in RESOLVED_BY_A_FRESH_COPY:
             by_file.setdefault(finding.file, []).append(finding)
+    targets = {file: Path(out_dir) / Path(file).with_suffix(".xlsx").name for file in by_file}
+    for target in targets.values():
+        refuse_overwrite(target, config.messages, force=True, inputs=inputs)
     written = []
     for file, findings in sorted(by_file.items()):
-        data = sheets[file]
-        values = {name: cell.value for name, cell in data.cells.items() if not cell.error}
-        target = Path(out_dir) / Path(file).with_suffix(".xlsx").name
-        written.append(write_template(config, target, values=values, feedback=findings))
+        values = {name: cell.value for name, cell in sheets[file].cells.items() if not cell.error}
+        written.append(write_template(config, targets[file], values=values, feedback=findings))
     return written

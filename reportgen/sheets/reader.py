@@ -11,16 +11,19 @@ import datetime as dt
 import logging
 import re
 import time
+import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
 from defusedxml import DefusedXmlException
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
+from openpyxl.reader.excel import ExcelReader
 from openpyxl.utils import column_index_from_string, get_column_letter
 
 from ..configuration import Config, names
 from ..problems import Finding, Severity
-from .files import SheetFile
+from .files import SheetFile, part_key
 
 log = logging.getLogger(__name__)
 Targets = dict[str, tuple[str, int, int]]  # defined name -> (sheet, row, column)
@@ -49,7 +52,12 @@ class _Unreadable(Exception):
 def read_sheet(file: SheetFile, config: Config) -> tuple[SheetData | None, list[Finding]]:
     t = config.messages
     try:
-        return _read(file, config), []
+        with warnings.catch_warnings(record=True) as caught:  # openpyxl's, about this file: logged with its name
+            warnings.simplefilter("always")
+            data = _read(file, config)
+        for warning in caught:
+            log.info("%s: %s", file.name, warning.message)
+        return data, []
     except _Unreadable as exc:
         code, params = exc.args
         return None, [t.finding(code, Severity.ERROR, file=file.name, **params)]
@@ -71,17 +79,65 @@ def _unsafe_xml(exc: BaseException | None) -> BaseException | None:
     return None
 
 
-def _read(file: SheetFile, config: Config) -> SheetData:
-    wb = load_workbook(file.path, read_only=True, data_only=False, keep_links=False)
+class _PartNames(zipfile.ZipFile):
+    """A package whose parts are found as Excel finds them: a part's name is case-insensitive
+    (ECMA-376 part 2), so ``xl/SharedStrings.xml`` is the part the workbook calls ``sharedStrings.xml``."""
+
+    def getinfo(self, name: str) -> zipfile.ZipInfo:
+        try:
+            return super().getinfo(name)
+        except KeyError:
+            folded = {part_key(info.filename): info for info in self.infolist()}
+            if part_key(name) in folded:
+                return folded[part_key(name)]
+            raise
+
+
+class _Names(list[str]):
+    """The package's part names, compared as :func:`part_key` compares them."""
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and part_key(name) in {part_key(n) for n in self}
+
+
+def open_workbook(path: Path, data_only: bool) -> Workbook:
+    """openpyxl's read-only workbook, its parts found case-insensitively (see :class:`_PartNames`)."""
+    reader = ExcelReader(str(path), read_only=True, data_only=data_only, keep_links=False)
+    reader.archive.close()
+    reader.archive = _PartNames(path)
+    reader.valid_files = _Names(reader.archive.namelist())
     try:
+        reader.read()
+    except BaseException:
+        reader.archive.close()
+        raise
+    return reader.wb
+
+
+class _Deadline:
+    """The time one sheet may take, from opening it to its last cached value."""
+
+    def __init__(self, seconds: float):
+        self.at = time.monotonic() + seconds
+
+    def check(self) -> None:
+        if time.monotonic() > self.at:
+            raise _Unreadable("file-too-slow", {})
+
+
+def _read(file: SheetFile, config: Config) -> SheetData:
+    deadline = _Deadline(config.sheets.max_seconds)
+    wb = open_workbook(file.path, data_only=False)
+    try:
+        deadline.check()
         targets = _targets(wb)
         if not any(name.startswith(names.PREFIX) and name != names.META_VERSION for name in targets):
             raise _Unreadable("sheet-not-standard", {})
-        values = _values(wb, targets, config.sheets.max_rows, deadline=time.monotonic() + config.sheets.max_seconds)
+        values = _values(wb, targets, config.sheets.max_rows, deadline=deadline)
     finally:
         wb.close()
     if any(v.error == "formula" for v in values.values()):
-        values = _fill_cached(file.path, targets, values, config.sheets.max_rows)
+        values = _fill_cached(file.path, targets, values, config.sheets.max_rows, deadline)
     version = values.pop(names.META_VERSION, CellValue("")).value
     signature = values.pop(names.META_SIGNATURE, CellValue("")).value
     return SheetData(file.name, values, version, signature)
@@ -101,28 +157,30 @@ def _targets(wb: Workbook) -> dict[str, tuple[str, int, int]]:
     return out
 
 
-def _values(wb: Workbook, targets: Targets, max_rows: int, data_only: bool = False,
-            deadline: float | None = None) -> dict[str, CellValue]:
-    """One bounded pass over each sheet involved, picking out the named cells."""
+def _values(wb: Workbook, targets: Targets, max_rows: int, deadline: _Deadline,
+            data_only: bool = False) -> dict[str, CellValue]:
+    """One bounded pass over each sheet involved, picking out the named cells: per row, only the
+    cells named on it are looked at (a name in column ZZZ costs no more than one in column B)."""
     out: dict[str, CellValue] = {}
-    by_sheet: dict[str, dict[tuple[int, int], str]] = {}
+    by_sheet: dict[str, dict[int, dict[int, str]]] = {}
     for name, (sheet, row, col) in targets.items():
-        by_sheet.setdefault(sheet, {})[(row, col)] = name
-    for sheet, wanted in by_sheet.items():
-        last_row = max(r for r, _ in wanted)
+        by_sheet.setdefault(sheet, {}).setdefault(row, {})[col] = name
+    for sheet, by_row in by_sheet.items():
+        last_row = max(by_row)
         if last_row > max_rows:
             raise _Unreadable("sheet-too-many-rows", {"rows": last_row, "limit": max_rows})
-        last_col = max(c for _, c in wanted)
-        ws = wb[sheet]
-        for cells in ws.iter_rows(min_row=1, max_row=last_row, max_col=last_col):
-            if deadline and time.monotonic() > deadline:
-                raise _Unreadable("file-too-slow", {})
-            for cell in cells:
-                found = wanted.get((getattr(cell, "row", 0), getattr(cell, "column", 0)))
-                if found:
-                    out[found] = _cell_value(cell, data_only)
-        for (row, col), name in wanted.items():  # cells never written are simply empty
-            out.setdefault(name, CellValue(f"{get_column_letter(col)}{row}"))
+        first_col = min(c for wanted in by_row.values() for c in wanted)
+        last_col = max(c for wanted in by_row.values() for c in wanted)
+        rows = wb[sheet].iter_rows(min_row=1, max_row=last_row, min_col=first_col, max_col=last_col)
+        for row, cells in enumerate(rows, start=1):
+            deadline.check()
+            for col, name in by_row.get(row, {}).items():
+                cell = cells[col - first_col] if col - first_col < len(cells) else None
+                if cell is not None and hasattr(cell, "coordinate"):  # an empty cell has no place of its own
+                    out[name] = _cell_value(cell, data_only)
+        for row, wanted in by_row.items():  # cells never written are simply empty
+            for col, name in wanted.items():
+                out.setdefault(name, CellValue(f"{get_column_letter(col)}{row}"))
     return out
 
 
@@ -143,11 +201,13 @@ def _cell_value(cell: Any, data_only: bool) -> CellValue:
 _EXCEL_ERRORS = {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
 
 
-def _fill_cached(path: Path, targets: Targets, values: dict[str, CellValue], max_rows: int) -> dict[str, CellValue]:
+def _fill_cached(path: Path, targets: Targets, values: dict[str, CellValue], max_rows: int,
+                 deadline: _Deadline) -> dict[str, CellValue]:
     """Formulas: take the value Excel or LibreOffice computed and cached when saving."""
-    wb = load_workbook(path, read_only=True, data_only=True, keep_links=False)
+    wb = open_workbook(path, data_only=True)
     try:
-        cached = _values(wb, targets, max_rows, data_only=True)
+        deadline.check()
+        cached = _values(wb, targets, max_rows, deadline, data_only=True)
     finally:
         wb.close()
     out = dict(values)

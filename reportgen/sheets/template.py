@@ -7,7 +7,11 @@ on a hidden sheet, every value cell reachable through a workbook-level defined n
 from __future__ import annotations
 
 import datetime as dt
+import errno
+import gc
+import io
 import re
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -24,7 +28,7 @@ from ..configuration import Config, names
 from ..locales import Messages
 from ..model import Action, Role
 from ..problems import CheckResult, Finding, Severity
-from ..writers import atomic_path
+from ..writers import write_bytes, write_failed
 from .layout import TEMPLATE_VERSION, Item, Kind, choices, items, theme_choice
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF6CC")
@@ -51,7 +55,7 @@ def write_template(config: Config, path: Path | str, action: Action | None = Non
     wb = Workbook()
     main = wb.worksheets[0]
     main.title = config.messages("sheet.main")
-    filled = {**(_values(config, action) if action else {}), **(values or {})}
+    filled = {**(sheet_values(config, action) if action else {}), **(values or {})}
     cells = _write_main(wb, main, config, filled, feedback or [])
     if feedback:
         _write_feedback(wb, config, feedback, cells)
@@ -59,10 +63,33 @@ def write_template(config: Config, path: Path | str, action: Action | None = Non
     _write_lists(wb, config)
     _write_meta(wb, config)
     _only_text(wb)
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-        _make_reproducible(tmp, config.report.date)
-    return path
+    return write_bytes(path, _reproducible(_saved(wb, path, config.messages), config.report.date), config.messages)
+
+
+def _saved(wb: Workbook, path: Path, t: Messages) -> bytes:
+    """The workbook's bytes, made in memory (a full disk where it goes is then the writer's finding).
+    openpyxl still writes each sheet to a temporary file first; when that fails (a full temporary
+    folder), lxml says so in an error of its own type, and once more when openpyxl's unfinished
+    sheet is dropped: the first becomes the same finding, the second is not printed."""
+    made = io.BytesIO()
+    failure: OSError | None = None
+    hook = sys.unraisablehook
+    sys.unraisablehook = lambda unraisable: None
+    try:
+        wb.save(made)
+    except OSError as exc:
+        failure = OSError(exc.errno, exc.strerror)
+    except Exception as exc:
+        if type(exc).__name__ != "SerialisationError":
+            raise
+        failure = OSError(errno.ENOSPC, str(exc))
+    finally:
+        if failure is not None:
+            gc.collect()  # openpyxl's unfinished sheet, dropped while its second word is not printed
+        sys.unraisablehook = hook
+    if failure is not None:
+        raise write_failed(path, failure, t)
+    return made.getvalue()
 
 
 FORMULA_STARTS = ("=", "+", "-", "@")  # what Excel and LibreOffice read as the start of a formula
@@ -81,20 +108,22 @@ def _only_text(wb: Workbook) -> None:
                     cell.quotePrefix = True
 
 
-def _make_reproducible(path: Path, day: dt.date) -> None:
+def _reproducible(workbook: bytes, day: dt.date) -> bytes:
     """Stamp the edition's date instead of the clock, so the same sheet is the same bytes.
 
     openpyxl writes the current time into docProps/core.xml and into every zip entry.
     """
     stamp = f"{day.isoformat()}T00:00:00Z"
-    with zipfile.ZipFile(path) as zin:
+    with zipfile.ZipFile(io.BytesIO(workbook)) as zin:
         entries = [(info.filename, zin.read(info.filename)) for info in zin.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
         for name, data in entries:
             if name == "docProps/core.xml":
                 data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + stamp.encode(), data)
             zout.writestr(zipfile.ZipInfo(name, date_time=(day.year, day.month, day.day, 0, 0, 0)), data,
                           compress_type=zipfile.ZIP_DEFLATED)
+    return out.getvalue()
 
 
 def _write_main(wb: Workbook, ws: Worksheet, config: Config, values: dict[str, object],
@@ -224,25 +253,40 @@ def _sheet_top(ws: Worksheet, heading: str, widths: dict[str, float], header_row
 
 
 def _write_guide(ws: Worksheet, config: Config) -> None:
+    """Every section and every field of the sheet, each with the rule check applies to it."""
     t = config.messages
     row = 5
-    _sheet_top(ws, t("sheet.guide_heading"), {"A": 30, "B": 16, "C": 90}, row,
-               [t("sheet.col_field"), t("sheet.guide_required"), t("sheet.col_help")])
+    _sheet_top(ws, t("sheet.guide_heading"), {"A": 34, "B": 30, "C": 90}, row,
+               [t("sheet.col_field"), t("sheet.guide_rule"), t("sheet.col_help")])
     ws["A2"] = t("sheet.guide_lead")
     ws["A3"] = t("sheet.text_help")
-    seen = set()
+    lists = choices(config)
+    yes, anchoring = t("choice.yes"), t("role.anchoring")
+    section_rules = {
+        Kind.YES_NO: (t("sheet.guide_rule_committees", yes=yes), t("sheet.committees_help", yes=yes)),
+        Kind.ROLE: (t("sheet.guide_rule_administrations", anchoring=anchoring), t("sheet.administrations_help")),
+    }
+    section = None
     for item in items(config):
-        label = item.section if item.kind in (Kind.YES_NO, Kind.ROLE) else item.label
-        if label in seen:
-            continue
-        seen.add(label)
+        if item.section != section:
+            section = item.section
+            row += 1
+            rule, help_text = section_rules.get(item.kind, ("", ""))
+            for col, value in enumerate((section, rule, help_text), start=1):
+                ws.cell(row, col, value or None).alignment = WRAP_TOP
+                ws.cell(row, col).fill = SECTION_FILL
+            ws.cell(row, 1).font = Font(bold=True)
         row += 1
-        ws.cell(row, 1, label).alignment = WRAP_TOP
-        ws.cell(row, 2, t("sheet.guide_yes") if item.required else t("sheet.guide_no"))
-        ws.cell(row, 3, item.help).alignment = WRAP_TOP
+        if item.kind in section_rules:  # a mark per committee / administration: the section's rule says how many
+            rule = t("sheet.guide_choose", choices=", ".join(lists[item.kind]))
+        else:
+            rule = t("sheet.guide_required") if item.required else t("sheet.guide_optional")
+        ws.cell(row, 1, item.label).alignment = WRAP_TOP
+        ws.cell(row, 2, rule).alignment = WRAP_TOP
+        ws.cell(row, 3, None if item.kind in section_rules else item.help or None).alignment = WRAP_TOP
 
 
-def _values(config: Config, action: Action) -> dict[str, object]:
+def sheet_values(config: Config, action: Action) -> dict[str, object]:
     """The cell values that show ``action`` in the standard sheet."""
     t = config.messages
     theme = config.theme(action.theme)

@@ -43,7 +43,7 @@ def new_report(folder: Path | str, today: dt.date | None = None, language: str =
                              text.replace("__YEAR__", str(today.year)).replace("__DATE__", today.isoformat()))
     config, _ = load_config(config_path)
     readme = starter.joinpath("README.md").read_text(encoding="utf-8")
-    write_text(folder / "README.md", readme.replace("__TITLE__", config.report.title))
+    write_text(folder / "README.md", readme.replace("__TITLE__", config.report.title), config.messages)
     write_template(config, folder / config.messages("starter.blank_sheet"))
     example = Action.from_dict(yaml.safe_load(starter.joinpath("example.yaml").read_text(encoding="utf-8")))
     write_template(config, config.sheets_dir / config.messages("starter.example_sheet"), example)
