@@ -9,7 +9,9 @@ small caps, paragraphs and bullets broken over lines and columns.
 
 Output: one standard sheet per action (50), made with reportgen's own template writer, and the
 table of inferred statuses in ``inputs/README.md``. Every decision the conversion takes is a
-rule in this file, so the sample can be regenerated and reviewed.
+rule in this file, so the sample can be regenerated and reviewed; except how a text names a
+committee or an administration, which is read by reportgen's own matcher (``reportgen.mentions``)
+with the names and aliases of the configuration, as ``reportgen check`` reads it.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ ROOT = HERE.parent.parent
 sys.path.insert(0, str(ROOT))
 
 from reportgen.configuration import Config, load_config, slugify  # noqa: E402
+from reportgen.mentions import administration_matcher, committee_matcher  # noqa: E402
 from reportgen.model import Action, Role  # noqa: E402
 from reportgen.sheets.template import write_template  # noqa: E402
 
@@ -61,25 +64,9 @@ PERSONS = [
 TITLE_WORDS = {"jammerbugt": "Jammerbugt", "kommune": "Kommune", "compact": "Compact", "mayors": "Mayors",
                "vuc": "VUC", "bostøtte": "bostøtte"}
 
-# --- Committees and administrations, from each action's own fields --------------------------
-
-COMMITTEE_PATTERNS = {
-    "oekonomi": r"økonomiudvalg",
-    "teknik": r"teknik[-\s,]*(og\s+)?miljø",
-    "kultur": r"kultur[-\s,]*(og\s+)?fritid",
-    "boern": r"børne[-\s,]*(og\s+)?famili",
-    "social": r"social[-\s,]*(og\s+)?sundhed",
-    "beskaeftigelse": r"beskæftigelsesudvalg",
-}
-ALL_COMMITTEES = r"alle\s+(fag)?udvalg"
-ADMINISTRATION_PATTERNS = {  # first match wins; departments map to their administration
-    "boern": r"børne[-\s,]*(og\s+)?famili|skoleafdeling|dagtilbud|børn og famil",
-    "social": r"social[-\s,]*(og\s+)?sundhed|sundhedsafdeling|beskæftigelsesafdeling|jobcent|ældreområd"
-              r"|sundhed og ældre|voksen|handicap|social[- ]og",
-    "vaekst": r"vækst[-\s,]*(og\s+)?udvikling|vækst jammerbugt|kultur og fritid|plan og byg|teknik og miljø"
-              r"|natur og|vej og park|landdistrikt",
-    "staben": r"\bstaben\b|sekretariat|økonomi|it[- ]?afdeling|digitalisering|hr\b|kommunikation",
-}
+# Committees and administrations come from each action's own fields, read by reportgen's own
+# matcher (reportgen.mentions) with the names, aliases and "all of them" phrases of the sample's
+# configuration (inputs/report.yaml): the very reading `reportgen check` compares the marks with.
 
 # --- Statuses: only colours in the published PDF, so inferred from "Målopfyldelse" -----------
 
@@ -97,11 +84,20 @@ DEFAULT_STATUS = "igang"
 # --- Cleaning ----------------------------------------------------------------------------------
 
 
+# The extraction put a subscript on a line of its own ("CO", "", "2", "-udledningen"); the text
+# also writes "CO2" plainly. Both are printed as chemistry: CO₂.
+SUBSCRIPT = re.compile(r"\b(CO|NOx|SO|CH)\n\s*\n([0-9])\n(?=[-\w])")
+CHEMISTRY = re.compile(r"\bCO2\b")
+
+
 def load_lines(path: Path) -> list[str]:
     text = path.read_text(encoding="utf-8")
     for space in ("\u2009", "\u00a0", "\u202f", "\u2002", "\u2003"):
         text = text.replace(space, " ")
-    return [line.rstrip() for line in text.split("\n")]
+    text = "\n".join(line.rstrip() for line in text.split("\n"))
+    text = SUBSCRIPT.sub(lambda m: m[1] + chr(0x2080 + int(m[2])), text)
+    text = CHEMISTRY.sub("CO\u2082", text)
+    return text.split("\n")
 
 
 def strip_noise(lines: list[str]) -> list[str]:
@@ -344,25 +340,22 @@ def responsible_persons(matrix: list[str]) -> dict[int, str]:
 
 
 def committees_of(text: str, config: Config) -> tuple[str, ...]:
-    if re.search(ALL_COMMITTEES, text, re.IGNORECASE):
-        return tuple(c.key for c in config.committees)
-    return tuple(key for key, pattern in COMMITTEE_PATTERNS.items() if re.search(pattern, text, re.IGNORECASE))
+    """The committees the *Udvalg* text names, in the configuration's order."""
+    named = set(committee_matcher(config).keys(text))
+    return tuple(c.key for c in config.committees if c.key in named)
 
 
-def administrations_in(text: str) -> list[str]:
+def administrations_in(text: str, config: Config) -> list[str]:
     """The administrations a text names, in the order it names them."""
-    found = []
-    for key, pattern in ADMINISTRATION_PATTERNS.items():
-        match = re.search(pattern, text, re.IGNORECASE)
-        if match:
-            found.append((match.start(), key))
-    return [key for _, key in sorted(found)]
+    return administration_matcher(config).keys(text)
 
 
 def roles_of(forankring: str, interessenter: str, config: Config) -> dict[str, Role]:
-    anchored = administrations_in(forankring)
+    """The first administration named under *Adm. forankring* has the anchoring; the others named
+    there or under *Interessenter* have an interest."""
+    anchored = administrations_in(forankring, config)
     anchor = anchored[0] if anchored else None
-    interest = set(administrations_in(interessenter)) | set(anchored[1:])
+    interest = set(administrations_in(interessenter, config)) | set(anchored[1:])
     return {a.key: Role.ANCHORING if a.key == anchor else (Role.INTEREST if a.key in interest else Role.NONE)
             for a in config.administrations}
 
