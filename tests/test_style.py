@@ -7,28 +7,31 @@ import json
 import re
 import shutil
 import subprocess
-import sys
 
 import pikepdf
 import pytest
 import yaml
+from click.testing import CliRunner
 from fontTools.ttLib import TTFont
 from PIL import Image
 
 from reportgen.archive.store import publish, verify_version
-from reportgen.commands.build import build
-from reportgen.commands.new import new_report
-from reportgen.config import load_config
-from reportgen.exceptions import ConfigError
+from reportgen.cli import cli
+from reportgen.configuration import load_config
+from reportgen.locales import Messages
 from reportgen.paths import default_templates_dir
+from reportgen.pipeline import build
+from reportgen.problems import ConfigError
+from reportgen.starter import new_report
 
-from .conftest import pdftotext
+from .conftest import make_report_dir, pdftotext
 
 MM = 72 / 25.4
 
 
-def reportgen(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "reportgen", *args], capture_output=True, text=True)
+def reportgen(*args: str):
+    """A reportgen command, in this process: exit code, stdout and stderr."""
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def _restyle(folder):
@@ -56,10 +59,12 @@ def _restyle(folder):
         '</footer>\n', encoding="utf-8")
 
 
-@pytest.fixture
-def restyled(report_dir, tmp_path_factory):
-    _restyle(report_dir)
-    return build(report_dir / "report.yaml", tmp_path_factory.mktemp("out"))
+@pytest.fixture(scope="module")
+def restyled(small_sheets, tmp_path_factory):
+    """The small report in a municipality's own style, built once for the tests that read it."""
+    folder = make_report_dir(tmp_path_factory.mktemp("restyled"), small_sheets)
+    _restyle(folder)
+    return build(folder / "report.yaml", tmp_path_factory.mktemp("out"))
 
 
 def test_restyle_reaches_the_pdf(restyled):
@@ -106,21 +111,21 @@ def test_a_restyled_edition_rebuilds_from_its_pdf_alone(restyled, tmp_path):
     """The archive's promise: the PDF carries every input, own font, pictures and templates too."""
     out = tmp_path / "extracted"
     run = reportgen("extract", str(restyled.pdf), "--out", str(out))
-    assert run.returncode == 0, run.stderr
+    assert run.exit_code == 0, run.output
     with pikepdf.open(restyled.pdf) as pdf:
         sources = {str(spec.UF) for spec in pdf.Root.AF if spec.AFRelationship == "/Source"}
     assert {"brand/Tekst.ttf", "brand/logo.png", "brand/forside.png", "brand/tema 1.png",
             "templates/_closing.html.j2"} <= sources
     folder = publish(out / "report.yaml", tmp_path / "archive")  # built again from the extracted folder
     assert next(folder.glob("*.pdf")).read_bytes() == restyled.pdf.read_bytes()
-    assert verify_version(folder) == []
+    assert verify_version(folder, Messages("da")) == []
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     assert {e["path"] for e in manifest["inputs"] if e["role"] == "style"} == {
         "brand/Tekst.ttf", "brand/logo.png", "brand/forside.png", "brand/tema 1.png"}
 
 
 def test_files_outside_the_report_folder_keep_apart_in_the_archive(report_dir, tmp_path_factory):
-    from reportgen.archive.attachments import report_files
+    from reportgen.pdf.attachments import report_files
 
     shared = tmp_path_factory.mktemp("shared")
     font = default_templates_dir() / "assets" / "fonts" / "OpenSans-Regular.ttf"
@@ -172,8 +177,9 @@ def test_low_contrast_colours_are_warned_about(report_dir):
     config = report_dir / "report.yaml"
     config.write_text(config.read_text(encoding="utf-8").replace('colour: "#1f5f8b"', 'colour: "#9fd3ff"', 1),
                       encoding="utf-8")
+    line = 1 + config.read_text(encoding="utf-8").splitlines().index('    colour: "#9fd3ff"')
     _, warnings = load_config(config)
-    assert [(w.code, w.cell) for w in warnings][:1] == [("config-contrast", warnings[0].cell)]
+    assert [(w.code, w.cell) for w in warnings][:1] == [("config-contrast", f"line {line}")]
     assert "themes[0].colour" in warnings[0].message
 
 
@@ -183,8 +189,8 @@ def test_low_contrast_colours_are_warned_about(report_dir):
 def test_new_report_folder_builds_at_once(tmp_path):
     folder = tmp_path / "rapport"
     run = reportgen("new", str(folder))
-    assert run.returncode == 0, run.stderr
-    assert "reportgen build -c" in run.stdout
+    assert run.exit_code == 0, run.output
+    assert run.stdout.strip() == f"Ny rapportmappe: {folder}. Byg den med: reportgen build -c {folder / 'report.yaml'}"
     assert {p.name for p in folder.iterdir()} == {"report.yaml", "README.md", "standardark.xlsx", "sheets"}
     built = build(folder / "report.yaml", tmp_path / "out")
     assert built.result.findings == []
@@ -196,8 +202,8 @@ def test_new_report_folder_builds_at_once(tmp_path):
 def test_new_report_in_english_builds_without_a_blank_page(tmp_path):
     folder = tmp_path / "report"
     run = reportgen("new", "--language", "en", str(folder))
-    assert run.returncode == 0, run.stderr
-    assert "New report folder" in run.stdout
+    assert run.exit_code == 0, run.output
+    assert run.stdout.startswith(f"New report folder: {folder}.")
     assert {p.name for p in folder.iterdir()} == {"report.yaml", "README.md", "standard-sheet.xlsx", "sheets"}
     assert [p.name for p in (folder / "sheets").iterdir()] == ["01-example.xlsx"]
     built = build(folder / "report.yaml", tmp_path / "out")
@@ -213,8 +219,12 @@ def test_new_report_in_english_builds_without_a_blank_page(tmp_path):
 def test_new_refuses_a_folder_with_files(tmp_path):
     (tmp_path / "noget.txt").write_text("x")
     run = reportgen("new", str(tmp_path))
-    assert run.returncode == 2 and "ikke tom" in run.stderr
+    assert run.exit_code == 2 and "ikke tom" in run.stderr and "new-not-empty" in run.stderr
     assert (tmp_path / "report.yaml").exists() is False
+    with pytest.raises(ConfigError) as info:
+        new_report(tmp_path)
+    assert [f.code for f in info.value.findings] == ["new-not-empty"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["noget.txt"]
 
 
 def test_new_report_has_a_blank_sheet_for_its_configuration(tmp_path):

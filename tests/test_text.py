@@ -2,7 +2,7 @@
 
 from html.parser import HTMLParser
 
-from reportgen.text import normalise, to_html
+from reportgen.render.text import normalise, to_html
 
 MONTHS = "januar februar marts april maj juni juli august september oktober november december jan feb"
 

@@ -3,13 +3,16 @@ Playwright; axe-core from the npm registry). All installed by `make test`."""
 
 from __future__ import annotations
 
+import fcntl
 import shutil
+import socket
+import struct
 import threading
 from pathlib import Path
 
 import pytest
 
-from reportgen.serve import serve
+from reportgen.preview.server import serve
 
 from .conftest import ROOT, set_cells
 
@@ -100,8 +103,8 @@ def test_web_edition_reads_on_a_phone(sample_build, browser):
 
 
 @pytest.fixture
-def live(report_dir):
-    """``reportgen serve`` on the report folder, on a free port, for one test."""
+def preview_server(report_dir):
+    """``reportgen serve`` on the report folder, on a free port, for one test: the running server."""
     servers = []
     ready = threading.Event()
 
@@ -113,9 +116,15 @@ def live(report_dir):
                               daemon=True)
     thread.start()
     assert ready.wait(60), "the preview did not start"
-    yield servers[0].url, report_dir
+    yield servers[0]
     servers[0].shutdown()
     thread.join(10)
+
+
+@pytest.fixture
+def live(preview_server, report_dir):
+    """The preview's address and the report folder it shows."""
+    return preview_server.url, report_dir
 
 
 def test_preview_shows_the_report_and_follows_every_save(live, page):
@@ -165,13 +174,45 @@ def test_preview_survives_a_yaml_typo_and_builds_the_pdf(live, page):
     response = page.request.get(url + "report.pdf", timeout=120_000)
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
-    assert response.headers["content-disposition"] == 'inline; filename="status-paa-handlingskatalog-2017-v2.6.2017.pdf"'
+    assert response.headers["content-disposition"] == (
+        'inline; filename="status-paa-handlingskatalog-2017-v2.6.2017.pdf"')
     assert response.body().startswith(b"%PDF-")
 
 
-def test_preview_listens_on_loopback_only(live):
-    url, _ = live
-    assert url.startswith("http://127.0.0.1:")
+SIOCGIFADDR = 0x8915  # <linux/sockios.h>: an interface's IPv4 address
+
+
+def local_ipv4_addresses() -> set[str]:
+    """This machine's own IPv4 addresses, one per interface that has one (Linux: SIOCGIFADDR)."""
+    found = set()
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        for _, name in socket.if_nameindex():
+            try:
+                answer = fcntl.ioctl(probe.fileno(), SIOCGIFADDR, struct.pack("256s", name.encode()[:15]))
+            except OSError:  # an interface without an IPv4 address
+                continue
+            found.add(socket.inet_ntoa(answer[20:24]))
+    return found
+
+
+def connects(address: str, port: int) -> bool:
+    """Whether a TCP connection to the address and port is accepted (refused, or no answer: no)."""
+    try:
+        socket.create_connection((address, port), timeout=5).close()
+    except OSError:
+        return False
+    return True
+
+
+def test_preview_listens_on_loopback_only(preview_server):
+    host, port = preview_server.socket.getsockname()
+    assert host == "127.0.0.1" and preview_server.server_address == (host, port)
+    assert preview_server.url == f"http://127.0.0.1:{port}/"
+    assert connects("127.0.0.1", port)
+    # Every other address of this machine is refused: 127.0.0.2 (the loopback network is all
+    # local on Linux) and each interface's own, when the machine has one.
+    others = (local_ipv4_addresses() | {"127.0.0.2"}) - {"127.0.0.1"}
+    assert {address: connects(address, port) for address in sorted(others)} == dict.fromkeys(sorted(others), False)
 
 
 def test_preview_links_problems_to_their_actions(live, page):
@@ -187,7 +228,7 @@ def test_preview_links_problems_to_their_actions(live, page):
 
 
 def test_preview_shows_a_broken_template_and_recovers(report_dir):
-    from reportgen.preview import Preview
+    from reportgen.preview.state import Preview
 
     preview = Preview(report_dir / "report.yaml")
     (report_dir / "templates").mkdir()

@@ -1,0 +1,76 @@
+"""Each action's history across archived editions: read from the archive alone, a tampered edition
+reported and left out, shown by `reportgen history`, in the web edition and on a page of the PDF."""
+
+from __future__ import annotations
+
+import json
+
+import frictionless
+import yaml
+from click.testing import CliRunner
+
+from reportgen.archive.history import read_history
+from reportgen.archive.store import publish
+from reportgen.cli import cli
+from reportgen.pipeline import load
+
+from .conftest import pdftotext, set_cells
+
+STATUSES = {"v1": {7: "Igangsat", 25: "Igangsat"}, "v2": {7: "Afsluttet", 25: "Igangsat"},
+            "v3": {7: "Afsluttet", 25: "Realiseres ikke"}}
+
+
+def _set_version(config_path, version: str, **extra) -> None:
+    data = yaml.safe_load(config_path.read_text(encoding="utf-8"))
+    data["report"]["version"] = version
+    data.update(extra)
+    config_path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+
+def test_three_editions_make_a_history(copy_report, tmp_path):
+    config_path, sheets, archive = copy_report / "report.yaml", copy_report / "sheets", tmp_path / "archive"
+    folders = {}
+    for version, statuses in STATUSES.items():
+        _set_version(config_path, version.removeprefix("v") + ".0")
+        set_cells(sheets / "07.xlsx", rg_status=statuses[7])
+        set_cells(sheets / "25.xlsx", rg_status=statuses[25])
+        folders[version] = publish(config_path, archive)
+        assert frictionless.validate(str(folders[version] / "data" / "datapackage.json")).valid
+    config, _ = load(config_path)
+    found = read_history(archive, config)
+    assert [e.version for e in found.editions] == ["1.0", "2.0", "3.0"] and found.problems == []
+    for number in (7, 25):
+        assert [e.statuses[number][1] for e in found.editions] == [s[number] for s in STATUSES.values()]
+    assert found.changed(7) == "2.0" and found.changed(25) == "3.0" and found.changed(1) is None
+
+    run = CliRunner().invoke(cli, ["history", "-c", str(config_path), "--archive", str(archive), "--format", "json"])
+    assert run.exit_code == 0, run.output
+    data = json.loads(run.stdout)
+    assert {a["number"]: a["statuses"] for a in data["actions"]}[25] == ["igang", "igang", "ikke"]
+
+    # A tampered edition is reported and left out, never guessed over.
+    pdf = next(folders["v2"].glob("*.pdf"))
+    pdf.chmod(0o644)
+    pdf.write_bytes(pdf.read_bytes().replace(b"%%EOF", b"%%EOX"))
+    damaged = read_history(archive, config)
+    assert [e.version for e in damaged.editions] == ["1.0", "3.0"]
+    assert damaged.problems[0].code == "history-edition-left-out" and str(folders["v2"]) in damaged.problems[0].file
+    assert damaged.changed(7) == "3.0"
+    text = CliRunner().invoke(cli, ["history", "-c", str(config_path), "--archive", str(archive)])
+    assert text.exit_code == 0 and "history-edition-left-out" in text.output and "Realiseres ikke" in text.output
+
+
+def test_a_build_shows_the_history_on_each_action_and_on_a_page(copy_report, tmp_path):
+    config_path, archive = copy_report / "report.yaml", copy_report / "archive"
+    publish(config_path, archive)
+    set_cells(copy_report / "sheets" / "07.xlsx", rg_status="Afsluttet")
+    _set_version(config_path, "3.6.2017", history={"archive": "archive", "page": True})
+    run = CliRunner().invoke(cli, ["build", "-c", str(config_path), "--out", str(tmp_path / "out")])
+    assert run.exit_code == 0, run.output
+    out = tmp_path / "out"
+    web = next(out.glob("*-web")) / "index.html"
+    page = web.read_text(encoding="utf-8")
+    assert "Status i udgaverne:</strong>" in page and "2.6.2017: Igangsat · 3.6.2017" not in page  # only archived
+    assert "2.6.2017: Igangsat" in page
+    text = pdftotext(next(out.glob("*.pdf")))
+    assert "Udvikling siden sidste år" in text and "2.6.2017" in text
