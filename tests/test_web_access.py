@@ -6,18 +6,11 @@ reached with the keyboard alone, in order; and the parts come in the PDF's order
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pikepdf
 import pytest
 
-from .conftest import ROOT
+from .test_web import axe_violations, browser  # noqa: F401 - the fixtures and axe, shared
 
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = ROOT / "tests" / "browser" / "node_modules" / "axe-core" / "axe.min.js"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 WIDTHS = (375, 768, 1280)
 MATRICES = ("#overview", "#matrix")
 # What a keyboard reaches, in the order the browser's Tab key must visit it.
@@ -26,19 +19,8 @@ TABBABLE = """Array.from(document.querySelectorAll(
   .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')"""
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    assert CHROMIUM.exists(), "Debian's chromium is missing: `make test` installs it"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
-def at_width(browser, sample_build):
+def at_width(browser, sample_build):  # noqa: F811 - the fixture imported above
     """Open the sample's web edition in a window ``width`` pixels wide: the page."""
     contexts = []
 
@@ -52,16 +34,6 @@ def at_width(browser, sample_build):
     yield open_page
     for context in contexts:
         context.close()
-
-
-def axe_violations(page) -> list[dict]:
-    assert AXE.exists(), "axe-core is missing: `make test` installs it (npm ci in tests/browser)"
-    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
-    return page.evaluate(
-        """async (tags) => {
-             const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
-             return result.violations.map(v => ({id: v.id, nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}));
-           }""", WCAG)
 
 
 def box(page, selector: str) -> dict:
