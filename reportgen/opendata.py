@@ -87,12 +87,13 @@ def csv_bytes(fields: list[dict[str, Any]], rows: list[dict[str, Any]]) -> bytes
 
 def package(catalogue: Catalogue) -> dict[str, bytes]:
     """The data package: the three CSV files and ``datapackage.json``, by file name."""
-    files = {f"{name}.csv": csv_bytes(fields, rows) for name, fields, rows in tables(catalogue)}
-    descriptor = json.dumps(_descriptor(catalogue), ensure_ascii=False, indent=2) + "\n"
+    made = tables(catalogue)
+    files = {f"{name}.csv": csv_bytes(fields, rows) for name, fields, rows in made}
+    descriptor = json.dumps(_descriptor(catalogue, made), ensure_ascii=False, indent=2) + "\n"
     return files | {"datapackage.json": descriptor.encode("utf-8")}
 
 
-def _descriptor(catalogue: Catalogue) -> dict[str, Any]:
+def _descriptor(catalogue: Catalogue, made: list[Table]) -> dict[str, Any]:
     config = catalogue.config
     report, data = config.report, config.open_data
     keys = {"actions": ["number"], "committees": ["number", "committee"],
@@ -103,7 +104,7 @@ def _descriptor(catalogue: Catalogue) -> dict[str, Any]:
                              **({"foreignKeys": [{"fields": ["number"], "reference": {"resource": "actions",
                                                                                       "fields": ["number"]}}]}
                                 if name != "actions" else {})}}
-                 for name, fields, _ in tables(catalogue)]
+                 for name, fields, _ in made]
     descriptor: dict[str, Any] = {
         "profile": "tabular-data-package", "name": f"{report.slug or slugify(report.title)}-{report.version}".lower(),
         "title": report.title, "version": report.version, "created": f"{report.date.isoformat()}T00:00:00Z",

@@ -111,6 +111,7 @@ def _addresses(state: StateCore) -> None:
     _wrap_matches(state, _ADDRESS, "address", lambda match: match[0])
 
 
+@functools.cache
 def _word_pattern(words: tuple[tuple[str, str], ...]) -> re.Pattern[str]:
     """The listed words at a word start (case ignored), with any ending ("Jammerbugts")."""
     alternatives = "|".join(re.escape(word) for word, _ in sorted(words, key=lambda w: len(w[0]), reverse=True))
