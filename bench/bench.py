@@ -15,6 +15,7 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -25,54 +26,75 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "inputs" / "report.yaml"
 
+# The build as `reportgen build` makes it (pipeline.build), its stages timed from inside; it also
+# keeps what the plain pass needs to make the same PDF: the template folders, the files the pages
+# may use, and the attachments.
 STAGED_BUILD = textwrap.dedent("""
     import json, resource, sys, time
     from pathlib import Path
-    from reportgen.pdf import xmp
-    from reportgen.pdf.attachments import attachments
-    from reportgen.checks import check
-    from reportgen.configuration import load_config
-    from reportgen.pdf import lay_out, write_pdf
-    from reportgen.render import render_html, template_dirs
-    from reportgen.sheets.files import discover, screen
-    from reportgen.sheets.reader import read_sheet
+    import weasyprint
+    from reportgen import pipeline, pdf as pdf_stage
+    from reportgen.pdf import proof, xmp
 
     config_file, out = Path(sys.argv[1]), Path(sys.argv[2])
-    times = {}
-    t = time.perf_counter()
-    config, _ = load_config(config_file)
-    files, _ = discover(config, None)
-    for f in files:
-        if not screen(f, config):
-            read_sheet(f, config)
-    times["read sheets"] = time.perf_counter() - t
-    t = time.perf_counter()
-    outcome = check(config)
-    times["check (read + check)"] = time.perf_counter() - t
-    t = time.perf_counter()
-    html = render_html(outcome.catalogue)
-    times["render HTML"] = time.perf_counter() - t
-    t = time.perf_counter()
-    document = lay_out(html, template_dirs(config))
-    times["layout"] = time.perf_counter() - t
-    t = time.perf_counter()
-    pdf = write_pdf(document, created=config.report.date, finisher=xmp.finisher(config),
-                    attachments=attachments(outcome.catalogue, config_file, outcome.paths))
-    times["write PDF"] = time.perf_counter() - t
-    (out / "report.html").write_text(html, encoding="utf-8")
-    (out / "report.pdf").write_bytes(pdf)
-    print(json.dumps({"times": times, "pages": len(document.pages),
+    times, plain = {}, {}
+
+    def timed(owner, name, label, keep=None):
+        function = getattr(owner, name)
+        def run(*args, **kwargs):
+            if keep:
+                keep(*args, **kwargs)
+            start = time.perf_counter()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                times[label] = times.get(label, 0) + time.perf_counter() - start
+        setattr(owner, name, run)
+
+    def keep_assets(html, roots, files=None):
+        plain.update(roots=[str(r) for r in roots], files={k: str(v) for k, v in (files or {}).items()})
+
+    class Kept(weasyprint.Attachment):  # what the build attaches, kept for the plain pass
+        def __init__(self, *, string, **options):
+            super().__init__(string=string, **options)
+            number = len(plain.setdefault("attachments", []))
+            (out / f"attachment-{number}").write_bytes(string)
+            plain["attachments"].append({"file": str(out / f"attachment-{number}"), "name": options["name"],
+                                         "description": options["description"],
+                                         "relationship": options["relationship"]})
+
+    weasyprint.Attachment = Kept
+    timed(pipeline, "check_inputs", "check (read + check)")
+    timed(pipeline, "render_html", "render HTML")
+    timed(pdf_stage, "lay_out", "layout", keep_assets)
+    timed(proof, "proof", "proof")
+    timed(pdf_stage, "write_pdf", "write PDF")
+    timed(xmp, "check_pdf", "  of which PDF/UA checks")
+    timed(pipeline, "web_edition", "web edition")
+    result = pipeline.build(config_file, out / "build")
+    (out / "report.html").write_bytes(result.html.read_bytes())
+    (out / "plain.json").write_text(json.dumps(plain))
+    print(json.dumps({"times": times, "pages": result.pages,
                       "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
 """)
 
+# One plain pass of stock WeasyPrint making the same PDF from the same HTML: the very calls the build
+# makes (render with pdf_tags, write a tagged PDF/A-3a with the same attachments, the same fonts and
+# files), without reportgen's fixes, checks and finishing.
 PLAIN_PASS = textwrap.dedent("""
-    import sys
-    from weasyprint import HTML
-    from reportgen.pdf import AssetFetcher, BASE_URL
-    from reportgen.paths import default_templates_dir
-    roots = [default_templates_dir()]
-    html = open(sys.argv[1], encoding="utf-8").read()
-    HTML(string=html, base_url=BASE_URL, url_fetcher=AssetFetcher(roots)).write_pdf(sys.argv[2])
+    import json, os, sys
+    os.environ["REPORTGEN_STOCK_WEASYPRINT"] = "1"
+    from pathlib import Path
+    from weasyprint import HTML, Attachment
+    from reportgen.pdf import AssetFetcher, BASE_URL, PDF_VARIANT
+    html = Path(sys.argv[1]).read_text(encoding="utf-8")
+    plain = json.loads(Path(sys.argv[3]).read_text())
+    fetcher = AssetFetcher([Path(r) for r in plain["roots"]], {k: Path(v) for k, v in plain["files"].items()})
+    attachments = [Attachment(string=Path(a["file"]).read_bytes(), name=a["name"], description=a["description"],
+                              relationship=a["relationship"]) for a in plain["attachments"]]
+    document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(presentational_hints=False,
+                                                                                 pdf_tags=True)
+    document.write_pdf(sys.argv[2], pdf_variant=PDF_VARIANT, pdf_tags=True, attachments=attachments)
 """)
 
 OPEN_ALL = textwrap.dedent("""
@@ -119,16 +141,28 @@ def reportgen(*args) -> list[str]:
     return [sys.executable, "-m", "reportgen", *map(str, args)]
 
 
-def measure_catalogue(name: str, config: Path, work: Path, results: dict) -> None:
+def measure_catalogue(name: str, config: Path, work: Path, results: dict, rounds: int) -> None:
+    """The staged build once; then ``rounds`` times in turn: the build, one plain pass of stock
+    WeasyPrint over its HTML, and the build with stock WeasyPrint (``REPORTGEN_STOCK_WEASYPRINT``).
+    Medians, and the median of each round's ratio (the machine's speed drifts between rounds)."""
     out = work / name
     out.mkdir()
-    _, _, staged = run(py(STAGED_BUILD, config, out))
-    staged = json.loads(staged)
-    build_s, build_mb, _ = run(reportgen("build", "-q", "-c", config, "--out", out / "build"))
-    plain_s, plain_mb, _ = run(py(PLAIN_PASS, out / "report.html", out / "plain.pdf"))
-    results[name] = {"stages": staged["times"], "pages": staged["pages"], "build_s": build_s,
-                     "build_peak_mb": build_mb, "plain_s": plain_s, "plain_peak_mb": plain_mb,
-                     "ratio": build_s / plain_s}
+    staged = json.loads(run(py(STAGED_BUILD, config, out))[2])
+    stock_env = {**os.environ, "REPORTGEN_STOCK_WEASYPRINT": "1"}
+    runs: dict[str, list[tuple[float, float]]] = {"build": [], "plain": [], "stock": []}
+    for _ in range(rounds):
+        runs["build"].append(run(reportgen("build", "-q", "-c", config, "--out", out / "build"))[:2])
+        runs["plain"].append(run(py(PLAIN_PASS, out / "report.html", out / "plain.pdf", out / "plain.json"))[:2])
+        runs["stock"].append(run(reportgen("build", "-q", "-c", config, "--out", out / "stock"), stock_env)[:2])
+    pdf_name = next((out / "build").glob("*.pdf")).name
+    results[name] = {
+        "stages": staged["times"], "pages": staged["pages"],
+        **{f"{key}_s": statistics.median(s for s, _ in values) for key, values in runs.items()},
+        **{f"{key}_peak_mb": max(mb for _, mb in values) for key, values in runs.items()},
+        "ratio": statistics.median(b[0] / p[0] for b, p in zip(runs["build"], runs["plain"], strict=True)),
+        "stock_ratio": statistics.median(b[0] / s[0] for b, s in zip(runs["build"], runs["stock"], strict=True)),
+        "same_pdf": (out / "build" / pdf_name).read_bytes() == (out / "stock" / pdf_name).read_bytes(),
+    }
 
 
 def measure_rebuild_and_check(config: Path, work: Path, results: dict) -> None:
@@ -178,10 +212,13 @@ def report(results: dict) -> str:
         r = results[name]
         lines.append(f"\n{name}: {r['pages']} pages")
         for stage, seconds in r["stages"].items():
-            lines.append(f"  {stage:<22} {seconds:7.2f} s")
-        lines.append(f"  reportgen build        {r['build_s']:7.2f} s   peak {r['build_peak_mb']:6.0f} MB")
-        lines.append(f"  plain WeasyPrint pass  {r['plain_s']:7.2f} s   peak {r['plain_peak_mb']:6.0f} MB")
-        lines.append(f"  build / plain          {r['ratio']:7.2f}")
+            lines.append(f"  {stage:<31} {seconds:7.2f} s")
+        lines.append(f"  reportgen build                 {r['build_s']:7.2f} s   peak {r['build_peak_mb']:6.0f} MB")
+        lines.append(f"  the same, stock WeasyPrint      {r['stock_s']:7.2f} s   peak {r['stock_peak_mb']:6.0f} MB"
+                     f"   same PDF: {'yes' if r['same_pdf'] else 'NO'}")
+        lines.append(f"  plain WeasyPrint pass           {r['plain_s']:7.2f} s   peak {r['plain_peak_mb']:6.0f} MB")
+        lines.append(f"  build / plain                   {r['ratio']:7.2f}")
+        lines.append(f"  build / build on stock          {r['stock_ratio']:7.2f}")
     if "rebuild_s" in results:
         plain = results["sample"]["plain_s"]
         lines.append(f"\nrebuild after one changed sheet {results['rebuild_s']:7.2f} s   / plain "
@@ -199,17 +236,18 @@ def report(results: dict) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[1])
     parser.add_argument("--quick", action="store_true", help="skip the 500-action catalogue")
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of build / plain pass / stock build")
     parser.add_argument("--json", type=Path, help="also write the raw figures here")
     args = parser.parse_args()
     results: dict = {}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        measure_catalogue("sample", SAMPLE, work, results)
+        measure_catalogue("sample", SAMPLE, work, results, args.rounds)
         measure_rebuild_and_check(SAMPLE, work, results)
         if not args.quick:
             big = work / "big"
             big.mkdir()
-            measure_catalogue("500 actions", make_catalogue(SAMPLE, big, 10), work, results)
+            measure_catalogue("500 actions", make_catalogue(SAMPLE, big, 10), work, results, 1)
     print(report(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")

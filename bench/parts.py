@@ -15,6 +15,7 @@ HTML, in the same run; every figure from a fresh process. Needs lxml (installed 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import sys
@@ -84,7 +85,10 @@ def main() -> None:
             files.append(work / f"{name}.html")
             files[-1].write_text(part, encoding="utf-8")
         files.sort(key=lambda f: -f.stat().st_size)  # the largest first: the pool ends together
-        plain, _ = timed([PLAIN_PASS, work / "report.html", work / "plain.pdf"])
+        from reportgen.paths import default_templates_dir  # the sample uses the default templates only
+        (work / "plain.json").write_text(json.dumps({"roots": [str(default_templates_dir())], "files": {},
+                                                     "attachments": []}))
+        plain, _ = timed([PLAIN_PASS, work / "report.html", work / "plain.pdf", work / "plain.json"])
         parallel, pages = timed([LAY_OUT_PARTS, args.workers, *files])
         check, _ = timed(["from reportgen.cli import main; main()", "check", "-q", "-c", SAMPLE])
         print(f"machine: {os.cpu_count()} cores; {len(files)} parts, {pages} pages")

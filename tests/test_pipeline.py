@@ -43,6 +43,17 @@ def test_the_cli_group_has_every_command_reportgen_help_lists():
                                               "serve", "sheets", "template"}
 
 
+def test_the_commands_that_make_no_pdf_do_not_import_weasyprint(tmp_path):
+    """`reportgen check` (and every command's module) stays light: WeasyPrint is imported only when
+    pages are laid out (it takes most of a second)."""
+    code = ("import sys; from reportgen.cli import cli; from reportgen.pipeline import check_inputs, load; "
+            "check_inputs(load(sys.argv[1])[0]); import reportgen.pdf, reportgen.pdf.attachments; "
+            "print(sorted(m for m in sys.modules if m.split('.')[0] == 'weasyprint'))")
+    loaded = subprocess.run([sys.executable, "-c", code, str(SAMPLE_CONFIG)], capture_output=True, text=True,
+                            check=True, cwd=tmp_path)
+    assert loaded.stdout.strip() == "[]"
+
+
 def test_the_changes_appendix_says_what_changed(sample_catalogue):
     config = sample_catalogue.config
     before = {a.number: a for a in sample_catalogue.actions}

@@ -6,22 +6,21 @@ import calendar
 import contextlib
 import datetime as dt
 import logging
-import mimetypes
 import os
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
-from urllib.parse import unquote, urlsplit
-
-from weasyprint import HTML, Attachment
-from weasyprint.document import Document
-
-__all__ = ["BASE_URL", "AssetFetcher", "Document", "lay_out", "weasyprint_errors", "write_pdf"]
-from weasyprint.urls import URLFetcher, URLFetcherResponse
+from typing import TYPE_CHECKING, Any
 
 from ..locales import Messages
 from ..problems import BuildError, ReportgenError, Severity
-from ..render.assets import find_asset
+
+if TYPE_CHECKING:  # WeasyPrint is imported when a page is laid out, not with the package
+    from weasyprint import Attachment
+    from weasyprint.document import Document
+
+    from .fetcher import AssetFetcher
+
+__all__ = ["BASE_URL", "AssetFetcher", "Document", "lay_out", "weasyprint_errors", "write_pdf"]
 
 log = logging.getLogger(__name__)
 
@@ -30,39 +29,29 @@ log = logging.getLogger(__name__)
 # names each picture after its URL, so a real path would make the same inputs give other bytes
 # in another folder.
 BASE_URL = "file:///reportgen/"
-_BASE_PATH = urlsplit(BASE_URL).path
 
 
-class AssetFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no type information
-    """Serves the report's assets under :data:`BASE_URL` and refuses everything else.
-
-    ``assets/…`` is looked up in each template folder in turn (the report's own first), never
-    outside them; ``files`` maps the names of the files the configuration names (its font, logo,
-    pictures: ``assets/own/…``, see :class:`reportgen.assets.Assets`) to where they are. No
-    network, no redirects, no ``data:`` or other schemes, no other file.
-    """
-
-    def __init__(self, roots: list[Path], files: dict[str, Path] | None = None):
-        super().__init__(allowed_protocols={"file"}, allow_redirects=False, timeout=5)
-        self.roots = [Path(r).resolve() for r in roots]
-        self.files = dict(files or {})
-
-    def fetch(self, url: str, headers: Any = None) -> URLFetcherResponse:
-        parts = urlsplit(url)
-        if not url.startswith(BASE_URL) or parts.query:
-            raise ValueError(f"reportgen loads only its own assets, not {url[:80]}")
-        name = unquote(parts.path).removeprefix(_BASE_PATH)
-        found = self.files.get(name) or find_asset(self.roots, name)
-        if found is None:
-            raise ValueError(f"not a file of the report's assets: {url[:120]}")
-        mime = mimetypes.guess_type(found.name)[0] or "application/octet-stream"
-        return URLFetcherResponse(url, found.read_bytes(), {"Content-Type": mime})
+def __getattr__(name: str) -> Any:
+    """``AssetFetcher`` and ``Document`` on first use: ``check`` and the other commands that make no
+    PDF never import WeasyPrint (it takes most of a second)."""
+    if name == "AssetFetcher":
+        from .fetcher import AssetFetcher
+        return AssetFetcher
+    if name == "Document":
+        from weasyprint.document import Document
+        return Document
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def lay_out(html: str, roots: list[Path], files: dict[str, Path] | None = None) -> Document:
     """Lay out the report's pages with WeasyPrint; ``roots``: the template folders, own first;
     ``files``: the other files the pages may use (those the configuration names), by name."""
+    from weasyprint import HTML
+
+    from . import fixes
+    from .fetcher import AssetFetcher
     fetcher = AssetFetcher(roots, files)
+    fixes.apply()  # the same pages with less work (REPORTGEN_STOCK_WEASYPRINT=1: without)
     document: Document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
         presentational_hints=False, pdf_tags=True)
     return document

@@ -1,5 +1,5 @@
 """PDF/UA-1's machine checks, for a tagged report: what the Matterhorn Protocol's machine-checkable
-failure conditions ask of a document like this one, read from the PDF's bytes with pypdf.
+failure conditions ask of a document like this one, read from the PDF's bytes with pikepdf.
 
 No veraPDF runs here, so these are reportgen's own checks, one function each, named as the
 findings are (``pdfua-<check>``):
@@ -31,15 +31,19 @@ import io
 import re
 from collections.abc import Iterator
 from typing import Any
+from xml.parsers.expat import ExpatError
 
-from pypdf import PdfReader
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+import pikepdf
+from defusedxml import DefusedXmlException
+from defusedxml.minidom import parseString
 
 from ..configuration import Config
 from ..problems import Finding, Severity
 
 CHECKS = ("tagged", "content", "figure-alt", "table-headers", "links", "nesting", "headings", "language", "title",
           "fonts")
+
+_Key = tuple[int, int]  # an indirect object's number and generation (pikepdf's ``objgen``)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,13 +58,15 @@ class Problem:
 
 def check_pdf(data: bytes) -> list[Problem]:
     """Every problem of a PDF, check by check (an empty list: it passes them all)."""
-    reader = PdfReader(io.BytesIO(data))
-    catalog: Any = reader.trailer["/Root"]
-    if "/StructTreeRoot" not in catalog:
-        return [Problem("tagged", None, "/StructTreeRoot")]
-    tree = _Tree(reader)
-    return [*_tagged(catalog), *_content(reader, tree), *_figures(tree), *_table_headers(tree), *_links(reader, tree),
-            *_nesting(tree), *_headings(tree), *_language(catalog), *_title(reader, catalog), *_fonts(reader)]
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        catalog = pdf.Root
+        if "/StructTreeRoot" not in catalog:
+            return [Problem("tagged", None, "/StructTreeRoot")]
+        pages = list(pdf.pages)
+        tree = _Tree(catalog.StructTreeRoot, [page.obj for page in pages])
+        return [*_tagged(catalog), *_content(pages, tree), *_figures(tree), *_table_headers(tree),
+                *_links(pages, tree), *_nesting(tree), *_headings(tree), *_language(catalog), *_title(catalog),
+                *_fonts(pages)]
 
 
 def findings(problems: list[Problem], config: Config) -> list[Finding]:
@@ -83,7 +89,7 @@ def findings(problems: list[Problem], config: Config) -> list[Finding]:
 @dataclasses.dataclass
 class _Node:
     kind: str
-    element: DictionaryObject
+    element: pikepdf.Object
     parent: _Node | None
     page: int | None
     kids: list[_Node] = dataclasses.field(default_factory=list)
@@ -94,88 +100,91 @@ class _Tree:
     """The structure tree, read once: its elements in reading order, who claims which marked
     content and which annotation, the parent tree and the ID tree."""
 
-    def __init__(self, reader: PdfReader):
-        catalog: Any = reader.trailer["/Root"]
-        root = catalog["/StructTreeRoot"].get_object()
-        self.pages = {_number(page): number for number, page in enumerate(reader.pages, start=1)}
+    def __init__(self, root: pikepdf.Object, pages: list[pikepdf.Object]):
+        self.pages = {page.objgen: number for number, page in enumerate(pages, start=1)}
         self.roles = {str(k): str(v) for k, v in root.get("/RoleMap", {}).items()}
         self.nodes: list[_Node] = []
-        self.claims: dict[tuple[int, int], _Node] = {}   # (stream's object number, MCID) -> element
-        self.annotations: dict[int, _Node] = {}           # annotation's object number -> element
-        self.elements: dict[int, _Node] = {}              # element's object number -> element
+        self.claims: dict[tuple[_Key, int], _Node] = {}  # (stream's object, MCID) -> element
+        self.annotations: dict[_Key, _Node] = {}         # annotation's object -> element
+        self.elements: dict[_Key, _Node] = {}            # element's object -> element
         self.parent_tree = dict(_number_tree(root.get("/ParentTree")))
         self.ids = {str(k): v for k, v in _name_tree(root.get("/IDTree"))}
-        self.page_streams = {number: page for number, page in enumerate(reader.pages, start=1)}
+        self._arrays: dict[int, list[_Key | None]] = {}  # parent tree key -> its array's objects
         for kid in _kids(root):
             self._walk(kid, None, None)
 
-    def _walk(self, reference: Any, parent: _Node | None, page: Any) -> None:
-        element = reference.get_object()
-        if not isinstance(element, DictionaryObject) or element.get("/Type") in ("/MCR", "/OBJR"):
+    def _walk(self, element: Any, parent: _Node | None, page: _Key | None) -> None:
+        if not _is_dictionary(element) or element.get("/Type") in ("/MCR", "/OBJR"):
             return
         kind = str(element.get("/S", ""))
-        page = element.raw_get("/Pg") if "/Pg" in element else page
-        number = self.pages.get(page.idnum) if isinstance(page, IndirectObject) else None
-        node = _Node(self.roles.get(kind, kind), element, parent, number)
+        page = _key(element.get("/Pg")) if "/Pg" in element else page
+        node = _Node(self.roles.get(kind, kind), element, parent, self.pages.get(page) if page else None)
         self.nodes.append(node)
-        if isinstance(reference, IndirectObject):
-            self.elements[reference.idnum] = node
+        if (key := _key(element)) is not None:
+            self.elements[key] = node
         if parent is not None:
             parent.kids.append(node)
         for kid in _kids(element):
             self._claim(kid, node, page)
 
-    def _claim(self, kid: Any, node: _Node, page: Any) -> None:
-        target: Any = kid.get_object() if isinstance(kid, IndirectObject) else kid
-        if isinstance(target, int):
+    def _claim(self, kid: Any, node: _Node, page: _Key | None) -> None:
+        if isinstance(kid, int) and not isinstance(kid, bool):  # an MCID of the page
             node.content += 1
-            if isinstance(page, IndirectObject):
-                self.claims[(page.idnum, int(target))] = node
-        elif isinstance(target, DictionaryObject) and target.get("/Type") == "/MCR":
+            if page is not None:
+                self.claims[(page, kid)] = node
+        elif _is_dictionary(kid) and kid.get("/Type") == "/MCR":
             node.content += 1
-            stream = _raw(target, "/Stm") or _raw(target, "/Pg") or page  # content of a form, or of a page
-            if isinstance(stream, IndirectObject):
-                self.claims[(stream.idnum, int(_raw(target, "/MCID")))] = node
-        elif isinstance(target, DictionaryObject) and target.get("/Type") == "/OBJR":
+            # content of a form, or of a page
+            stream = _key(kid.get("/Stm")) if "/Stm" in kid else _key(kid.get("/Pg")) if "/Pg" in kid else page
+            if stream is not None:
+                self.claims[(stream, int(kid.get("/MCID")))] = node
+        elif _is_dictionary(kid) and kid.get("/Type") == "/OBJR":
             node.content += 1
-            if isinstance(target.raw_get("/Obj"), IndirectObject):
-                self.annotations[target.raw_get("/Obj").idnum] = node
+            if (annotation := _key(kid.get("/Obj"))) is not None:
+                self.annotations[annotation] = node
         else:
             self._walk(kid, node, page)
 
     def parent_of(self, key: Any, mcid: int | None = None) -> _Node | None:
         """The element the parent tree names for a key (and an MCID, for a content stream)."""
-        value = self.parent_tree.get(int(key)) if key is not None else None
-        if mcid is not None:
-            array = value.get_object() if value is not None else None
-            value = array[mcid] if isinstance(array, ArrayObject) and mcid < len(array) else None
-        return self.elements.get(value.idnum) if isinstance(value, IndirectObject) else None
+        if key is None:
+            return None
+        if mcid is None:
+            value = _key(self.parent_tree.get(int(key)))
+        else:
+            array = self._array(int(key))
+            value = array[mcid] if mcid < len(array) else None
+        return self.elements.get(value) if value is not None else None
+
+    def _array(self, key: int) -> list[_Key | None]:
+        """The objects in the parent tree's array for a content stream's key, read once."""
+        if key not in self._arrays:
+            value = self.parent_tree.get(key)
+            self._arrays[key] = [_key(item) for item in value] if isinstance(value, pikepdf.Array) else []
+        return self._arrays[key]
 
 
-def _raw(dictionary: DictionaryObject, key: str) -> Any:
-    """A dictionary's value as written (pypdf's ``get`` resolves a reference, losing its number)."""
-    return dictionary.raw_get(key) if key in dictionary else None
+def _key(value: Any) -> _Key | None:
+    """The object's number and generation if it is an indirect object (pikepdf resolves a
+    reference as it reads it, but the object keeps its number)."""
+    return value.objgen if isinstance(value, pikepdf.Object) and value.is_indirect else None
 
 
-def _number(page: Any) -> int:
-    """A page's object number."""
-    return int(page.indirect_reference.idnum)
+def _is_dictionary(value: Any) -> bool:
+    return isinstance(value, pikepdf.Dictionary | pikepdf.Stream)
 
 
 def _kids(element: Any) -> list[Any]:
-    kids = element.get("/K") if isinstance(element, DictionaryObject) else None
+    kids = element.get("/K") if _is_dictionary(element) else None
     if kids is None:
         return []
-    if isinstance(kids, IndirectObject) and isinstance(kids.get_object(), ArrayObject):
-        kids = kids.get_object()
-    return list(kids) if isinstance(kids, ArrayObject) else [element.raw_get("/K")]
+    return list(kids.as_list()) if isinstance(kids, pikepdf.Array) else [kids]
 
 
 def _number_tree(node: Any) -> Iterator[tuple[int, Any]]:
-    node = node.get_object() if node is not None else None
     if node is None:
         return
-    nums = node.get("/Nums", [])
+    nums = list(node.get("/Nums", []))
     for index in range(0, len(nums) - 1, 2):
         yield int(nums[index]), nums[index + 1]
     for kid in node.get("/Kids", []):
@@ -183,14 +192,22 @@ def _number_tree(node: Any) -> Iterator[tuple[int, Any]]:
 
 
 def _name_tree(node: Any) -> Iterator[tuple[str, Any]]:
-    node = node.get_object() if node is not None else None
     if node is None:
         return
-    names = node.get("/Names", [])
+    names = list(node.get("/Names", []))
     for index in range(0, len(names) - 1, 2):
         yield str(names[index]), names[index + 1]
     for kid in node.get("/Kids", []):
         yield from _name_tree(kid)
+
+
+def _in_file_order(dictionary: Any) -> list[tuple[str, Any]]:
+    """A dictionary's entries in the order they are written in the file, as far as that can be
+    told: qpdf keeps a dictionary's keys sorted, but a writer (pydyf, qpdf) numbers the objects
+    as it writes them, so references come in the order of their numbers (direct values first)."""
+    if not _is_dictionary(dictionary):
+        return []
+    return sorted(dictionary.items(), key=lambda item: _key(item[1]) or (0, 0))
 
 
 # --- Document-wide checks --------------------------------------------------------------------
@@ -203,8 +220,8 @@ def _tagged(catalog: Any) -> list[Problem]:
 
 
 def _true(value: Any) -> bool:
-    """A PDF boolean that is true (pypdf's BooleanObject is truthy even when false)."""
-    return getattr(value, "value", value) is True
+    """A PDF boolean that is true (pikepdf reads it as a Python bool)."""
+    return value is True
 
 
 LANGUAGE_TAG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
@@ -215,27 +232,55 @@ def _language(catalog: Any) -> list[Problem]:
     return [] if LANGUAGE_TAG.match(language) else [Problem("language", None, f"/Lang ({language})")]
 
 
-def _title(reader: PdfReader, catalog: Any) -> list[Problem]:
+def _title(catalog: Any) -> list[Problem]:
     problems = []
-    metadata = reader.xmp_metadata
-    titles = metadata.dc_title if metadata is not None else None
-    if not titles or not any(str(title).strip() for title in titles.values()):
+    titles = _xmp_titles(catalog.get("/Metadata"))
+    if not titles or not any(title.strip() for title in titles.values()):
         problems.append(Problem("title", None, "dc:title"))
     if not _true(catalog.get("/ViewerPreferences", {}).get("/DisplayDocTitle")):
         problems.append(Problem("title", None, "/DisplayDocTitle"))
     return problems
 
 
-def _fonts(reader: PdfReader) -> list[Problem]:
+RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+DC = "http://purl.org/dc/elements/1.1/"
+
+
+def _xmp_titles(metadata: Any) -> dict[str, str]:
+    """``dc:title`` in the XMP packet, by language, read as pypdf reads it: from the descriptions
+    about the document (``rdf:about=""``), each ``rdf:li`` of an ``rdf:Alt`` or else the text."""
+    try:
+        document = parseString(metadata.read_bytes()) if isinstance(metadata, pikepdf.Stream) else None
+    except (ExpatError, DefusedXmlException):
+        return {}
+    roots = document.getElementsByTagNameNS(RDF, "RDF") if document is not None else []
+    titles: dict[str, str] = {}
+    for description in roots[0].getElementsByTagNameNS(RDF, "Description") if roots else []:
+        if description.getAttributeNS(RDF, "about") != "":
+            continue
+        for element in description.getElementsByTagNameNS(DC, "title"):
+            alternatives = element.getElementsByTagNameNS(RDF, "Alt")
+            for alternative in alternatives:
+                for item in alternative.getElementsByTagNameNS(RDF, "li"):
+                    titles[item.getAttribute("xml:lang")] = _text(item)
+            if not alternatives:
+                titles["x-default"] = _text(element)
+    return titles
+
+
+def _text(element: Any) -> str:
+    return "".join(child.data for child in element.childNodes if child.nodeType == child.TEXT_NODE)
+
+
+def _fonts(pages: list[pikepdf.Page]) -> list[Problem]:
     problems = []
-    font: Any
-    for font in _all_fonts(reader):
+    for font in _all_fonts(pages):
         name = str(font.get("/BaseFont", font.get("/Name", "?")))
         subtype = font.get("/Subtype")
-        described = font["/DescendantFonts"][0].get_object() if subtype == "/Type0" else font
+        described = font["/DescendantFonts"][0] if subtype == "/Type0" else font
         descriptor = described.get("/FontDescriptor")
         embedded = subtype == "/Type3" or (descriptor is not None and any(
-            key in descriptor.get_object() for key in ("/FontFile", "/FontFile2", "/FontFile3")))
+            key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3")))
         if not embedded:
             problems.append(Problem("fonts", None, f"{name}: /FontFile"))
         if "/ToUnicode" not in font:
@@ -243,21 +288,23 @@ def _fonts(reader: PdfReader) -> list[Problem]:
     return problems
 
 
-def _all_fonts(reader: PdfReader) -> list[DictionaryObject]:
+def _all_fonts(pages: list[pikepdf.Page]) -> list[Any]:
     """Every font the pages and the Form XObjects they draw use, once each."""
-    fonts: dict[int, DictionaryObject] = {}
-    seen: set[int] = set()
-    pending = [page.get("/Resources") for page in reader.pages]
+    fonts: dict[Any, Any] = {}
+    seen: set[Any] = set()
+    pending: list[tuple[Any, _Key]] = [(page.obj.get("/Resources"), page.obj.objgen) for page in pages]
     while pending:
-        resources = pending.pop()
-        resources = resources.get_object() if resources is not None else None
-        if not isinstance(resources, DictionaryObject) or id(resources) in seen:
+        resources, owner = pending.pop()
+        identity = _key(resources) or ("in", owner)  # or: resources written in their page or form, ``owner``
+        if not _is_dictionary(resources) or identity in seen:
             continue
-        seen.add(id(resources))
-        for reference in resources.get("/Font", {}).values():
-            fonts.setdefault(id(reference.get_object()), reference.get_object())
-        for reference in resources.get("/XObject", {}).values():
-            pending.append(reference.get_object().get("/Resources"))
+        seen.add(identity)
+        font_names = _key(resources.get("/Font")) or identity
+        for name, font in _in_file_order(resources.get("/Font")):
+            fonts.setdefault(_key(font) or (font_names, name), font)
+        for _, xobject in _in_file_order(resources.get("/XObject")):
+            if _is_dictionary(xobject):
+                pending.append((xobject.get("/Resources"), xobject.objgen))
     return list(fonts.values())
 
 
@@ -270,11 +317,10 @@ def _figures(tree: _Tree) -> list[Problem]:
             and not str(node.element.get("/Alt", "")).strip() and not str(node.element.get("/ActualText", "")).strip()]
 
 
-def _attributes(node: _Node) -> list[DictionaryObject]:
+def _attributes(node: _Node) -> list[Any]:
     attributes = node.element.get("/A")
-    attributes = attributes.get_object() if attributes is not None else None
-    items = list(attributes) if isinstance(attributes, ArrayObject) else [attributes]
-    return [item.get_object() for item in items if item is not None and isinstance(item.get_object(), DictionaryObject)]
+    items = list(attributes) if isinstance(attributes, pikepdf.Array) else [attributes]
+    return [item for item in items if _is_dictionary(item)]
 
 
 def _table_headers(tree: _Tree) -> list[Problem]:
@@ -284,8 +330,8 @@ def _table_headers(tree: _Tree) -> list[Problem]:
         if node.kind == "/TH" and not any(a.get("/Scope") in ("/Row", "/Column", "/Both") for a in attributes):
             problems.append(Problem("table-headers", node.page, "/TH /Scope"))
         for header in (h for a in attributes for h in a.get("/Headers", [])):
-            target = tree.ids.get(str(header))
-            owner = tree.elements.get(target.idnum) if isinstance(target, IndirectObject) else None
+            target = _key(tree.ids.get(str(header)))
+            owner = tree.elements.get(target) if target is not None else None
             if owner is None or owner.kind != "/TH":
                 problems.append(Problem("table-headers", node.page, f"/Headers ({header})"))
     return problems
@@ -335,37 +381,40 @@ def _headings(tree: _Tree) -> list[Problem]:
 # --- Annotations -----------------------------------------------------------------------------
 
 
-def _links(reader: PdfReader, tree: _Tree) -> list[Problem]:
+def _links(pages: list[pikepdf.Page], tree: _Tree) -> list[Problem]:
     problems = []
-    for number, page in enumerate(reader.pages, start=1):
-        annotations = [a for a in page.get("/Annots", []) or [] if isinstance(a, IndirectObject)]
-        if annotations and page.get("/Tabs") != "/S":
+    for number, page in enumerate(pages, start=1):
+        annotations = [a for a in page.obj.get("/Annots", []) or [] if _key(a) is not None]
+        if annotations and page.obj.get("/Tabs") != "/S":
             problems.append(Problem("links", number, "/Tabs"))
-        for reference in annotations:
-            problems += _annotation(tree, number, reference)
+        for annotation in annotations:
+            problems += _annotation(tree, number, annotation)
     return problems
 
 
-def _annotation(tree: _Tree, page: int, reference: IndirectObject) -> list[Problem]:
-    annotation: Any = reference.get_object()
-    if annotation.get("/Subtype") in ("/Popup", "/PrinterMark", "/TrapNet"):
+def _annotation(tree: _Tree, page: int, annotation: Any) -> list[Problem]:
+    subtype = annotation.get("/Subtype")
+    if subtype in ("/Popup", "/PrinterMark", "/TrapNet"):
         return []
     problems = []
     contents = str(annotation.get("/Contents", "")).strip()
     destination = annotation.get("/Dest")
-    if not contents or (isinstance(destination, str) and contents == str(destination)):
+    if not contents or (isinstance(destination, pikepdf.String | pikepdf.Name) and contents == str(destination)):
         problems.append(Problem("links", page, f"/Contents ({contents})"))
-    owner = tree.annotations.get(reference.idnum)
+    owner = tree.annotations.get(annotation.objgen)
     named = tree.parent_of(annotation.get("/StructParent"))
-    if owner is None or named is not owner or (annotation.get("/Subtype") == "/Link" and owner.kind != "/Link"):
-        problems.append(Problem("links", page, f"{annotation.get('/Subtype')} /StructParent"))
+    if owner is None or named is not owner or (subtype == "/Link" and owner.kind != "/Link"):
+        problems.append(Problem("links", page, f"{subtype} /StructParent"))
     return problems
 
 
 # --- Content ---------------------------------------------------------------------------------
 
 
-PAINTING = {b"Tj", b"TJ", b"'", b'"', b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*", b"S", b"s", b"sh", b"EI"}
+PAINTING = {"Tj", "TJ", "'", '"', "f", "F", "f*", "B", "B*", "b", "b*", "S", "s", "sh", "EI"}
+PAINTED_AT = {"INLINE IMAGE": "EI"}  # pikepdf's one instruction for ``BI … ID … EI``: painted at its EI
+# What the checks look at, for pikepdf's parser to keep (BI and ID too, or it splits inline images up).
+OPERATORS = " ".join(["BDC", "BMC", "EMC", "Do", "BI", "ID", *sorted(PAINTING)])
 
 
 @dataclasses.dataclass
@@ -377,15 +426,14 @@ class _Scan:
     problems: list[Problem] = dataclasses.field(default_factory=list)
 
 
-def _content(reader: PdfReader, tree: _Tree) -> list[Problem]:
+def _content(pages: list[pikepdf.Page], tree: _Tree) -> list[Problem]:
     problems: list[Problem] = []
-    for number, page in enumerate(reader.pages, start=1):
-        contents = page.get_contents()
-        if contents is None:
+    for number, page in enumerate(pages, start=1):
+        if not isinstance(page.obj.get("/Contents"), pikepdf.Stream | pikepdf.Array):
             continue
         scan = _Scan(tree, number)
-        owner = _Stream(_number(page), page.get("/StructParents"))
-        _scan(scan, contents.get_data(), page.get("/Resources"), owner, [], 0)
+        owner = _Stream(page.obj.objgen, page.obj.get("/StructParents"))
+        _scan(scan, pikepdf.parse_content_stream(page, OPERATORS), page.obj.get("/Resources"), owner, [], 0)
         problems += _first_few(scan.problems)
     return problems
 
@@ -403,26 +451,29 @@ def _first_few(problems: list[Problem], limit: int = 5) -> list[Problem]:
 
 @dataclasses.dataclass(frozen=True)
 class _Stream:
-    number: int          # the object number the stream's MCIDs belong to: the page's, or the form's
+    number: _Key         # the object the stream's MCIDs belong to: the page, or the form
     parents: Any         # its /StructParents key
 
 
-def _scan(scan: _Scan, data: bytes, resources: Any, owner: _Stream, marks: list[tuple[str, int | None]],
-          depth: int) -> None:
+def _scan(scan: _Scan, instructions: list[Any], resources: Any, owner: _Stream,
+          marks: list[tuple[str, int | None]], depth: int) -> None:
     """Walk one content stream, with the marked content around it (``marks``: tag and MCID)."""
-    resources = resources.get_object() if resources is not None else DictionaryObject()
-    for operator, operands in _operations(data):
-        if operator in (b"BDC", b"BMC"):
-            mark = (operands[0].decode("latin-1") if operands else "", _mcid(operator, operands, resources))
+    resources = resources if _is_dictionary(resources) else pikepdf.Dictionary()
+    for instruction in instructions:
+        operator = str(instruction.operator)
+        operator = PAINTED_AT.get(operator, operator)
+        if operator in ("BDC", "BMC"):
+            operands = instruction.operands
+            mark = (str(operands[0]) if operands else "", _mcid(operator, operands, resources))
             _begin(scan, owner, marks, mark)
             marks.append(mark)
-        elif operator == b"EMC":
+        elif operator == "EMC":
             if marks:
                 marks.pop()
-        elif operator == b"Do" and operands:
-            _draw(scan, resources, operands[-1], owner, marks, depth)
+        elif operator == "Do" and instruction.operands:
+            _draw(scan, resources, instruction.operands[-1], owner, marks, depth)
         elif operator in PAINTING and not _covered(marks):
-            scan.problems.append(Problem("content", scan.page, operator.decode("latin-1")))
+            scan.problems.append(Problem("content", scan.page, operator))
 
 
 def _covered(marks: list[tuple[str, int | None]]) -> bool:
@@ -443,76 +494,29 @@ def _begin(scan: _Scan, owner: _Stream, marks: list[tuple[str, int | None]], mar
         scan.problems.append(Problem("content", scan.page, f"{tag} MCID {mcid}"))
 
 
-def _draw(scan: _Scan, resources: Any, name: bytes, owner: _Stream, marks: list[tuple[str, int | None]],
+def _draw(scan: _Scan, resources: Any, name: Any, owner: _Stream, marks: list[tuple[str, int | None]],
           depth: int) -> None:
     xobjects = resources.get("/XObject")
-    xobject = _raw(xobjects, name.decode("latin-1")) if isinstance(xobjects, DictionaryObject) else None
-    stream = xobject.get_object() if xobject is not None else None
-    if not isinstance(stream, StreamObject):
+    # As before the port: an /XObject dictionary written as a reference of its own is not looked into.
+    direct = _is_dictionary(xobjects) and not xobjects.is_indirect and isinstance(name, pikepdf.Name)
+    stream = xobjects.get(name) if direct else None
+    if not isinstance(stream, pikepdf.Stream):
         return
     if stream.get("/Subtype") != "/Form":
         if not _covered(marks):
             scan.problems.append(Problem("content", scan.page, "Do"))
         return
     if depth < 8:
-        inner = _Stream(xobject.idnum, stream.get("/StructParents")) if isinstance(xobject, IndirectObject) else owner
-        _scan(scan, stream.get_data(), stream.get("/Resources"), inner, list(marks), depth + 1)
+        inner = _Stream(stream.objgen, stream.get("/StructParents")) if stream.is_indirect else owner
+        instructions = pikepdf.parse_content_stream(stream, OPERATORS)
+        _scan(scan, instructions, stream.get("/Resources"), inner, list(marks), depth + 1)
 
 
-def _mcid(operator: bytes, operands: list[bytes], resources: Any) -> int | None:
-    if operator != b"BDC" or len(operands) < 2:
+def _mcid(operator: str, operands: list[Any], resources: Any) -> int | None:
+    if operator != "BDC" or len(operands) < 2:
         return None
-    if operands[1].startswith(b"/"):  # a named property list in the resources
-        properties = resources.get("/Properties", {}).get(operands[1].decode("latin-1"))
-        value = properties.get_object().get("/MCID") if properties is not None else None
-        return int(value) if value is not None else None
-    if b"/MCID" in operands:
-        index = operands.index(b"/MCID") + 1
-        return int(operands[index]) if index < len(operands) else None
-    return None
-
-
-# Content streams: a small tokenizer (pypdf's own parser takes seconds over a report's pages).
-_SPACE = rb"\x00\t\n\x0c\r "
-_DELIMITERS = _SPACE + rb"()<>\[\]{}/%"
-_TOKEN = re.compile(rb"[" + _SPACE + rb"]*(?:%[^\r\n]*[" + _SPACE + rb"]*)*(?:(?P<string>\()|(?P<hex><(?!<)[^>]*>)"
-                    rb"|(?P<delimiter><<|>>|[\[\]{}])|(?P<name>/[^" + _DELIMITERS + rb"]*)"
-                    rb"|(?P<word>[^" + _DELIMITERS + rb"]+)|(?P<end>\Z))")
-_END_OF_IMAGE = re.compile(rb"[" + _SPACE + rb"]EI(?=[" + _SPACE + rb"]|\Z)")
-_OPERAND_START = b"0123456789+-."
-
-
-def _operations(data: bytes) -> Iterator[tuple[bytes, list[bytes]]]:
-    """A content stream's operators, each with its operands (as tokens; strings left out)."""
-    position, operands = 0, []
-    while True:
-        match = _TOKEN.match(data, position)
-        if match is None or match.lastgroup == "end":
-            return
-        position, kind, token = match.end(), match.lastgroup, match.group(match.lastgroup or 0)
-        if kind == "string":
-            position = _string_end(data, position)
-            operands.append(b"()")
-        elif kind != "word" or token[0] in _OPERAND_START or token in (b"true", b"false", b"null"):
-            operands.append(token)
-        else:
-            yield token, operands
-            operands = []
-            if token == b"ID":  # inline image data, up to EI
-                end = _END_OF_IMAGE.search(data, position)
-                position = end.end() if end else len(data)
-                yield b"EI", []
-
-
-def _string_end(data: bytes, position: int) -> int:
-    depth = 1
-    while depth and position < len(data):
-        byte = data[position]
-        if byte == 0x5C:  # backslash: the next byte is escaped
-            position += 1
-        elif byte == 0x28:
-            depth += 1
-        elif byte == 0x29:
-            depth -= 1
-        position += 1
-    return position
+    properties = operands[1]
+    if isinstance(properties, pikepdf.Name):  # a named property list in the resources
+        properties = resources.get("/Properties", {}).get(properties)
+    value = properties.get("/MCID") if _is_dictionary(properties) else None
+    return int(value) if value is not None else None
