@@ -88,7 +88,7 @@ def make_edition(config: Config, warnings: list[Finding] | None = None, *, stric
     """Check the sheets (refusing on errors), render the HTML, lay out the pages and proof them, and
     make the PDF (unless ``pdf`` is false: the proof alone); write nothing. The PDF's own checks
     (PDF/UA-1, :mod:`reportgen.pdf.ua`) join the proof when the PDF is made."""
-    from .pdf import lay_out, ua, weasyprint_errors, write_pdf, xmp
+    from .pdf import fewer_collections, lay_out, ua, weasyprint_errors, write_pdf, xmp
     from .pdf.attachments import attachments
     from .pdf.proof import proof
 
@@ -100,7 +100,7 @@ def make_edition(config: Config, warnings: list[Finding] | None = None, *, stric
     assets = Assets(config, template_dirs(config))
     html = render_html(outcome.catalogue, changes=changes, assets=assets, history=history)
     progress.stage("layout")
-    with weasyprint_errors(config.messages):
+    with weasyprint_errors(config.messages), fewer_collections():
         document: Document = lay_out(html, assets.roots, assets.configured_files())
         proofed = proof(document, outcome.catalogue, assets.font_files(), config.proof.min_fill)
         if strict and proofed:

@@ -77,6 +77,7 @@ class Finisher:
             pdf.catalog["AF"].clear()
             pdf.catalog["AF"].extend(unique)
         mend(document, pdf, self.page_words)
+        _release_boxes(document, pdf)
         self.problems = check_pdf(_draft(pdf))
         reference = pdf.catalog.get("Metadata")
         if not reference:
@@ -92,6 +93,17 @@ class Finisher:
 def finisher(config: Config) -> Finisher:
     """The finisher for an edition of ``config``'s report."""
     return Finisher(config)
+
+
+def _release_boxes(document: Any, pdf: Any) -> None:
+    """Let the laid-out pages' boxes go once the pages are painted and their tags mended: they hold
+    most of a long report's memory, and what remains (the checks, writing the file) needs only the
+    PDF's objects. The document cannot be written again after this."""
+    for page in document.pages:
+        page._page_box = None
+    for item in pdf.objects:  # WeasyPrint's page streams keep their tagged boxes, by box
+        if getattr(item, "_tags", None) is not None:
+            item._tags = None
 
 
 def _draft(pdf: Any) -> bytes:
