@@ -61,7 +61,8 @@ UA_RDF = (
 
 class Finisher:
     """A WeasyPrint finisher: lists each associated file once in /AF (WeasyPrint 70 lists every
-    attachment twice), mends the tags (:func:`reportgen.pdf.tagging.mend`), checks the result
+    attachment twice), mends the tags (:func:`reportgen.pdf.tagging.mend`), lets the laid-out boxes
+    go (the document cannot be written a second time), checks the result
     against PDF/UA-1 (:func:`reportgen.pdf.ua.check_pdf`; what it finds is kept in ``problems``)
     and puts :func:`extra_rdf` into the XMP packet, with the PDF/UA identification when nothing
     was found."""
