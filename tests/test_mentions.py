@@ -7,7 +7,6 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from html.parser import HTMLParser
 
 import pytest
 import yaml
@@ -21,6 +20,7 @@ from reportgen.problems import ConfigError, Severity
 from reportgen.sheets.feedback import write_feedback
 from reportgen.sheets.template import write_template
 
+from .built_report import BuiltReport
 from .conftest import ROOT, SAMPLE_CONFIG, cell_of, set_cells
 
 sys.path.insert(0, str(ROOT / "tools" / "sample2017"))
@@ -268,76 +268,6 @@ def test_the_converter_marks_what_the_text_names(sample_config):
 
 
 # --- The built report: every row of both matrices says what the action's page says ---------------
-
-
-VOID = {"br", "img", "hr", "wbr", "input", "meta", "link", "col", "source"}
-
-
-class BuiltReport(HTMLParser):
-    """From the built HTML: each action page's field texts, and the rows of both matrices."""
-
-    def __init__(self):
-        super().__init__()
-        self.pages: dict[int, dict[str, str]] = {}
-        self.tables: dict[str, list[list[str]]] = {"overview": [], "matrix": []}
-        self.action = self.field = None
-        self.depth = 0          # <div> depth inside a field
-        self.in_label = False
-        self.section = self.row = self.cell = None
-        self.hidden = 0         # inside text for screen readers only (the web edition's mark words)
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        classes = (attrs.get("class") or "").split()
-        if self.hidden or "visually-hidden" in classes:
-            self.hidden += tag not in VOID
-        elif tag == "article" and (attrs.get("id") or "").startswith("action-"):
-            self.action = int(attrs["id"].removeprefix("action-"))
-            self.pages[self.action] = {}
-        elif tag == "div" and self.field is not None:
-            self.depth += 1
-        elif tag == "div" and self.action is not None and "field" in classes:
-            self.field = next(c.removeprefix("field-") for c in classes if c.startswith("field-"))
-            self.pages[self.action][self.field] = ""
-            self.depth = 1
-        elif tag == "strong" and self.field is not None and "label" in classes:
-            self.in_label = True
-        elif tag in ("p", "li", "br") and self.field is not None:
-            self.pages[self.action][self.field] += "\n"
-        elif tag == "section" and attrs.get("id") in self.tables:
-            self.section = attrs["id"]
-        elif tag == "tr" and self.section:
-            self.row = []
-        elif tag in ("td", "th") and self.row is not None:
-            self.cell = ""
-
-    def handle_endtag(self, tag):
-        if self.hidden:
-            self.hidden -= 1
-        elif tag == "strong" and self.in_label:
-            self.in_label = False
-        elif tag == "div" and self.field is not None:
-            self.depth -= 1
-            if not self.depth:
-                self.field = None
-        elif tag == "article":
-            self.action = None
-        elif tag in ("td", "th") and self.cell is not None:
-            self.row.append(" ".join(self.cell.split()))
-            self.cell = None
-        elif tag == "tr" and self.row is not None:
-            self.tables[self.section].append(self.row)
-            self.row = None
-        elif tag == "section":
-            self.section = None
-
-    def handle_data(self, data):
-        if self.hidden:
-            return
-        if self.field is not None and not self.in_label:
-            self.pages[self.action][self.field] += data
-        if self.cell is not None:
-            self.cell += data
 
 
 @pytest.fixture(scope="module", params=["print", "web"])

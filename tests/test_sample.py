@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 
 from pypdf import PdfReader
 
 from reportgen.model import Role
 from reportgen.render.text import plain_words
 
+from .built_report import BuiltReport
 from .conftest import pdftotext
 from .test_build import normalise_pdf_text, pdf_words
 
@@ -49,40 +49,8 @@ def test_running_line_and_closing_page(sample_build):
     assert "STATUS PÅ HANDLINGSKATALOG" not in last
 
 
-class Tables(HTMLParser):
-    """The rows of the two matrices in the built HTML: {table id: [[cell text, ...], ...]}."""
-
-    def __init__(self):
-        super().__init__()
-        self.tables, self.section, self.row, self.cell = {}, None, None, None
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "section" and attrs.get("id") in ("overview", "matrix"):
-            self.section = attrs["id"]
-            self.tables[self.section] = []
-        elif tag == "tr" and self.section:
-            self.row = []
-        elif tag in ("td", "th") and self.row is not None:
-            self.cell = ""
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self.cell is not None:
-            self.row.append(" ".join(self.cell.split()))
-            self.cell = None
-        elif tag == "tr" and self.row is not None:
-            self.tables[self.section].append(self.row)
-            self.row = None
-        elif tag == "section":
-            self.section = None
-
-    def handle_data(self, data):
-        if self.cell is not None:
-            self.cell += data
-
-
 def test_matrices_agree_with_the_action_pages(sample_build, sample_catalogue, sample_config):
-    tables = Tables()
+    tables = BuiltReport()
     tables.feed(sample_build.html.read_text(encoding="utf-8"))
     committees = [c.name for c in sample_config.committees]
     overview = {int(r[0]): r for r in tables.tables["overview"] if r[0].isdigit()}
