@@ -107,8 +107,8 @@ class _Tree:
         self.claims: dict[tuple[_Key, int], _Node] = {}  # (stream's object, MCID) -> element
         self.annotations: dict[_Key, _Node] = {}         # annotation's object -> element
         self.elements: dict[_Key, _Node] = {}            # element's object -> element
-        self.parent_tree = dict(_number_tree(root.get("/ParentTree")))
-        self.ids = {str(k): v for k, v in _name_tree(root.get("/IDTree"))}
+        self.parent_tree = {int(k): v for k, v in _tree_entries(root.get("/ParentTree"), "/Nums")}
+        self.ids = {str(k): v for k, v in _tree_entries(root.get("/IDTree"), "/Names")}
         self._arrays: dict[int, list[_Key | None]] = {}  # parent tree key -> its array's objects
         for kid in _kids(root):
             self._walk(kid, None, None)
@@ -181,24 +181,15 @@ def _kids(element: Any) -> list[Any]:
     return list(kids.as_list()) if isinstance(kids, pikepdf.Array) else [kids]
 
 
-def _number_tree(node: Any) -> Iterator[tuple[int, Any]]:
+def _tree_entries(node: Any, entries: str) -> Iterator[tuple[Any, Any]]:
+    """The (key, value) pairs of a number tree (``entries`` "/Nums") or a name tree ("/Names")."""
     if node is None:
         return
-    nums = list(node.get("/Nums", []))
-    for index in range(0, len(nums) - 1, 2):
-        yield int(nums[index]), nums[index + 1]
+    flat = list(node.get(entries, []))
+    for index in range(0, len(flat) - 1, 2):
+        yield flat[index], flat[index + 1]
     for kid in node.get("/Kids", []):
-        yield from _number_tree(kid)
-
-
-def _name_tree(node: Any) -> Iterator[tuple[str, Any]]:
-    if node is None:
-        return
-    names = list(node.get("/Names", []))
-    for index in range(0, len(names) - 1, 2):
-        yield str(names[index]), names[index + 1]
-    for kid in node.get("/Kids", []):
-        yield from _name_tree(kid)
+        yield from _tree_entries(kid, entries)
 
 
 def _in_file_order(dictionary: Any) -> list[tuple[str, Any]]:
