@@ -144,7 +144,7 @@ PAGE_REFERENCES = Fix(
 FIXES = (AUTO_FILL_FIRST_PASS, TARGET_COUNTER_ATTR, TARGET_COUNTER_CHANGED, PAGE_REFERENCES)
 
 _stock: dict[tuple[str, str], Callable[..., Any]] = {}
-_fixed: dict[tuple[str, str], Callable[..., Any]] = {}
+_fixed: dict[tuple[str, str], Callable[..., Any] | None] = {}
 
 
 def apply(enabled: bool | None = None) -> list[str]:
@@ -185,10 +185,16 @@ def _find(dotted: str) -> Any:
 
 
 def _fixed_function(fix: Fix) -> Callable[..., Any] | None:
-    """``fix`` compiled (once), or None when the stock source is not the one it was made for."""
+    """``fix`` compiled, or None when the stock source is not the one it was made for; decided once
+    per process (every layout asks)."""
     key = (fix.module, fix.function)
-    if key in _fixed:
-        return _fixed[key]
+    if key not in _fixed:
+        _fixed[key] = _compiled(fix)
+    return _fixed[key]
+
+
+def _compiled(fix: Fix) -> Callable[..., Any] | None:
+    key = (fix.module, fix.function)
     module = importlib.import_module(fix.module)
     stock = _stock.setdefault(key, _find(f"{fix.module}.{fix.function}"))
     try:
@@ -211,5 +217,4 @@ def _fixed_function(fix: Fix) -> Callable[..., Any] | None:
     function: Callable[..., Any] = namespace[fix.function.rpartition(".")[2]]  # a property stays one
     if not isinstance(stock, property):
         function.__doc__ = stock.__doc__
-    _fixed[key] = function
     return function
