@@ -65,12 +65,12 @@ STAGED_BUILD = textwrap.dedent("""
 
     weasyprint.Attachment = Kept
     timed(pipeline, "check_inputs", "check (read + check)")
-    timed(pipeline, "render_html", "render HTML")
+    timed(pipeline, "render_html", "render HTML (print and web)")
     timed(pdf_stage, "lay_out", "layout", keep_assets)
     timed(proof, "proof", "proof")
     timed(pdf_stage, "write_pdf", "write PDF")
     timed(xmp, "check_pdf", "  of which PDF/UA checks")
-    timed(pipeline, "web_edition", "web edition")
+    timed(pipeline, "web_edition", "web edition (its HTML too)")
     result = pipeline.build(config_file, out / "build")
     (out / "report.html").write_bytes(result.html.read_bytes())
     (out / "plain.json").write_text(json.dumps(plain))
