@@ -41,12 +41,13 @@ def check(config: Config, paths: list[Path] | None = None,
     actions: list[Action] = []
     sheets: dict[str, SheetData] = {}
     where_read: dict[str, Path] = {}
+    rules = Rules.of(config)
     for file, (data, read_problems) in read_all(files, config, progress):
         result.extend(read_problems)
         if data is not None:
             sheets[file.name] = data
             where_read[file.name] = file.path
-            action, sheet_findings = check_sheet(data, config)
+            action, sheet_findings = check_sheet(data, config, rules)
             result.extend(sheet_findings)
             if action:
                 actions.append(action)
@@ -72,18 +73,33 @@ def _duplicates(actions: list[Action], config: Config) -> list[Finding]:
     return out
 
 
-def check_sheet(data: SheetData, config: Config) -> tuple[Action | None, list[Finding]]:
-    return _SheetCheck(data, config).run()
+@dataclasses.dataclass(frozen=True)
+class Rules:
+    """What every sheet is checked against, derived from the configuration once per check."""
+
+    items: list[Item]
+    choices: dict[Kind, list[str]]
+    links: list[Link]
+    signature: str
+
+    @classmethod
+    def of(cls, config: Config) -> Rules:
+        return cls(items(config), choices(config), links(config), config.signature())
+
+
+def check_sheet(data: SheetData, config: Config, rules: Rules | None = None) -> tuple[Action | None, list[Finding]]:
+    return _SheetCheck(data, config, rules or Rules.of(config)).run()
 
 
 class _SheetCheck:
     """Turns one sheet's cells into an Action, collecting findings as it goes."""
 
-    def __init__(self, data: SheetData, config: Config):
+    def __init__(self, data: SheetData, config: Config, rules: Rules):
         self.data, self.config, self.t = data, config, config.messages
         self.findings: list[Finding] = []
         self.number: int | None = None
-        self.choices = choices(config)
+        self.rules = rules
+        self.choices = rules.choices
 
     def report(self, code: str, item: Item | None = None, severity: Severity = Severity.ERROR,
                **params: Any) -> None:
@@ -94,7 +110,7 @@ class _SheetCheck:
 
     def run(self) -> tuple[Action | None, list[Finding]]:
         self._check_template()
-        layout = items(self.config)
+        layout = self.rules.items
         values = {item.name: self._value(item) for item in layout}
         by_kind = {item.name: item for item in layout}
         committees = tuple(c.key for c in self.config.committees if values[names.committee(c.key)])
@@ -115,7 +131,7 @@ class _SheetCheck:
         found = self.data.template_version
         if found is None or str(found).strip() != str(TEMPLATE_VERSION):
             self.report("template-outdated", found=found if found is not None else "?", current=TEMPLATE_VERSION)
-        signature = self.config.signature()
+        signature = self.rules.signature
         if self.data.signature and str(self.data.signature) != signature:
             self.report("template-other-config", severity=Severity.WARNING, found=self.data.signature,
                         current=signature)
@@ -217,7 +233,7 @@ class _SheetCheck:
         """The linked text fields and the marks must agree: an item named but not marked, or marked
         but not named, is a warning (``mentions:`` in the configuration; nothing by default)."""
         flagged = {f.field for f in self.findings}
-        for link in links(self.config):
+        for link in self.rules.links:
             cell = names.committee if link.kind == "committee" else names.administration
             texts = {key: values.get(names.field(key)) for key in link.fields}
             if any(text is None or names.field(key) in flagged for key, text in texts.items()):

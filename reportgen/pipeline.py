@@ -4,7 +4,8 @@ Every way to a built edition goes through here: ``reportgen build`` and ``publis
 preview, ``reportgen sheets`` (which starts from an edition's actions) and the library API. Like
 MkDocs' build, everything is gathered and made in memory first (:func:`make_edition`); files are
 written only at the end (:func:`build`), each atomically, and nothing at all when the inputs have
-errors. The PDF stage (WeasyPrint) is imported only when a PDF is made, so ``check`` stays light.
+errors. The render stage (Jinja2, markdown-it) and the PDF stage (WeasyPrint) are imported when
+pages are made, so ``check`` imports no more than reading and checking need (bench/RESULTS.md).
 """
 
 from __future__ import annotations
@@ -22,8 +23,6 @@ from .locales import Messages
 from .model import Action, Catalogue
 from .problems import CheckResult, ConfigError, Finding, InputsError, Severity, read_problem
 from .progress import Progress, silent
-from .render import WEB, render_html, template_dirs
-from .render.assets import Assets
 from .writers import inside, write_together
 
 if TYPE_CHECKING:
@@ -91,6 +90,8 @@ def make_edition(config: Config, warnings: list[Finding] | None = None, *, stric
     from .pdf import fewer_collections, lay_out, ua, weasyprint_errors, write_pdf, xmp
     from .pdf.attachments import attachments
     from .pdf.proof import proof
+    from .render import render_html, template_dirs
+    from .render.assets import Assets
 
     outcome = check_inputs(config, warnings, progress=progress)
     if outcome.result.failed(strict):
@@ -123,6 +124,9 @@ def web_edition(catalogue: Catalogue, changes: list[ActionChange] | None = None,
                 **extra: object) -> dict[str, bytes | Path]:
     """The standalone web edition: ``index.html`` and every file it uses, by name in its folder
     (``pdf_link``: the name of the PDF beside it, which the page offers for download)."""
+    from .render import WEB, render_html, template_dirs
+    from .render.assets import Assets
+
     assets = Assets(catalogue.config, template_dirs(catalogue.config), web=True)
     html = render_html(catalogue, WEB, changes=changes, assets=assets, **extra)
     return {"index.html": html.encode("utf-8"), **assets.used}

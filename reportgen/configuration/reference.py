@@ -12,7 +12,11 @@ code: ``tests/test_reference.py`` fails when they disagree.
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
+import functools
+import inspect
+import itertools
 import sys
 import types
 import typing
@@ -122,6 +126,26 @@ def _split(doc: str) -> tuple[str, str]:
     return (meaning, example) if sep else (text, "")
 
 
+@functools.cache
+def _attribute_docs() -> dict[str, dict[str, str]]:
+    """Model name -> field -> the docstring under the field, read from the schema's source (what
+    pydantic's ``use_attribute_docstrings`` does, at a cost every command would pay on import)."""
+    docs: dict[str, dict[str, str]] = {}
+    for node in ast.parse(inspect.getsource(schema)).body:
+        if isinstance(node, ast.ClassDef):
+            docs[node.name] = {field.target.id: inspect.cleandoc(doc.value.value)
+                               for field, doc in itertools.pairwise(node.body)
+                               if isinstance(field, ast.AnnAssign) and isinstance(field.target, ast.Name)
+                               and isinstance(doc, ast.Expr) and isinstance(doc.value, ast.Constant)
+                               and isinstance(doc.value.value, str)}
+    return docs
+
+
+def description(model: type[BaseModel], name: str) -> str:
+    """A field's description: the docstring under it, in its model or the model it inherits it from."""
+    return next((docs[name] for cls in model.__mro__ if name in (docs := _attribute_docs().get(cls.__name__, {}))), "")
+
+
 def _cell(text: str) -> str:
     return text.replace("|", "\\|")
 
@@ -132,7 +156,7 @@ def _sections(model: type[BaseModel], path: str) -> Iterator[tuple[str, type[Bas
     for name, info in model.model_fields.items():
         if info.exclude:
             continue
-        meaning, example = _split(info.description or "")
+        meaning, example = _split(description(model, name))
         kind = type_name(info.annotation, info.metadata)
         subs = _models(info.annotation)
         key = f"{path}.{name}" if path else name
@@ -153,7 +177,7 @@ def undescribed() -> list[str]:
     missing = []
     for path, model, _ in _sections(Config, ""):
         for name, info in model.model_fields.items():
-            if not info.exclude and not (info.description or "").strip():
+            if not info.exclude and not description(model, name).strip():
                 missing.append(f"{path}.{name}" if path else name)
     return missing
 

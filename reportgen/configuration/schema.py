@@ -46,8 +46,9 @@ Text = Annotated[str, StringConstraints(strip_whitespace=True)]
 class _Model(BaseModel):
     # Unknown keys are kept so that they can be reported as warnings (see unknown_keys()).
     # A docstring under a field is its description: docs/configuration.md is made from them
-    # (python -m reportgen.configuration.reference).
-    model_config = ConfigDict(extra="allow", frozen=True, use_attribute_docstrings=True)
+    # (python -m reportgen.configuration.reference reads them from this file's source; pydantic's
+    # use_attribute_docstrings would read them on every import, a tenth of a second).
+    model_config = ConfigDict(extra="allow", frozen=True)
 
 
 def _path_part(value: str) -> str:
