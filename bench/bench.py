@@ -34,7 +34,7 @@ STAGED_BUILD = textwrap.dedent("""
     import json, resource, sys, time
     from pathlib import Path
     import weasyprint
-    from reportgen import pipeline, pdf as pdf_stage
+    from reportgen import pipeline, pdf as pdf_stage, render
     from reportgen.pdf import proof, xmp
 
     config_file, out = Path(sys.argv[1]), Path(sys.argv[2])
@@ -66,7 +66,7 @@ STAGED_BUILD = textwrap.dedent("""
 
     weasyprint.Attachment = Kept
     timed(pipeline, "check_inputs", "check (read + check)")
-    timed(pipeline, "render_html", "render HTML (print and web)")
+    timed(render, "render_html", "render HTML (print and web)")
     timed(pdf_stage, "lay_out", "layout", keep_assets)
     timed(proof, "proof", "proof")
     timed(pdf_stage, "write_pdf", "write PDF")

@@ -4,16 +4,19 @@ except where stock WeasyPrint prints a wrong page number (and the fixes the righ
 from __future__ import annotations
 
 import dataclasses
+import gc
 import re
 import subprocess
 from collections.abc import Callable, Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 import weasyprint
 import weasyprint.layout.inline
 import weasyprint.layout.page
 from weasyprint import HTML
+from weasyprint.formatting_structure.boxes import Box
 
 from reportgen.pdf import fixes
 from reportgen.pipeline import make_edition
@@ -83,6 +86,10 @@ DOCUMENTS = {
         + "".join(f"<section id=p{i}><h2>Part {i}</h2><div class=cols>{paragraphs(2 + i % 4)}</div></section>"
                   for i in range(12))),
 }
+SVG = "data:image/svg+xml," + quote("<svg xmlns='http://www.w3.org/2000/svg' width='9' height='9'><rect width='9' "
+                                    "height='9'/></svg>")
+DOCUMENTS["contents and an SVG image"] = DOCUMENTS["contents with target-counter(attr(href))"].replace(
+    "<body>", f"<body><img src=\"{SVG}\" alt=''>")
 
 
 @pytest.mark.parametrize("name", DOCUMENTS)
@@ -192,3 +199,23 @@ def test_the_page_references_are_made_once_per_page_added(restore):
         assert (pdf.page_references is first) == enabled
         pdf.add_page(pydyf.Dictionary({"Type": "/Page"}))
         assert pdf.page_references == (*first, f"{pdf.objects[-1].number} 0 R".encode())
+
+
+def test_the_layout_state_goes_once_the_pages_are_made(restore):
+    """Every image WeasyPrint loads keeps its layout context; stock, the context keeps the
+    pagination's state and through it boxes of earlier pagination loops that no page shows, as long
+    as the document lives (a long report: hundreds of MB). With the fix an image keeps nothing more."""
+    def boxes_on_no_page(html: str) -> int:
+        document = HTML(string=html).render()
+        gc.collect()
+        on_pages = {id(box) for page in document.pages for box in page._page_box.descendants()}
+        return sum(1 for o in gc.get_objects() if isinstance(o, Box) and id(o) not in on_pages)
+
+    kept = {}
+    for enabled in (False, True):
+        fixes.apply(enabled)
+        kept[enabled] = (boxes_on_no_page(DOCUMENTS["contents with target-counter(attr(href))"]),
+                         boxes_on_no_page(DOCUMENTS["contents and an SVG image"]))
+    without_image, with_image = kept[False]
+    assert with_image > without_image + 100  # stock: the image keeps the earlier loops' boxes
+    assert kept[True][1] == kept[True][0] == without_image  # fixed: it keeps none of them

@@ -17,6 +17,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from ..configuration import Config
+from . import release_memory
 from .tagging import mend
 from .ua import Problem, check_pdf
 
@@ -105,6 +106,7 @@ def _release_boxes(document: Any, pdf: Any) -> None:
     for item in pdf.objects:  # WeasyPrint's page streams keep their tagged boxes, by box
         if getattr(item, "_tags", None) is not None:
             item._tags = None
+    release_memory()  # the boxes' memory back to the system, before the checks and the file are made
 
 
 def _draft(pdf: Any) -> bytes:
