@@ -52,7 +52,9 @@ def test_the_cli_group_has_every_command_reportgen_help_lists():
 def test_the_commands_that_make_no_pdf_do_not_import_weasyprint(tmp_path):
     """`reportgen check` (and every command's module) stays light: WeasyPrint is imported only when
     pages are laid out (it takes most of a second)."""
-    code = ("import sys; from reportgen.cli import cli; from reportgen.pipeline import check_inputs, load; "
+    code = ("import importlib, sys; from reportgen.cli import COMMANDS; "
+            "from reportgen.pipeline import check_inputs, load; "
+            "[importlib.import_module(f'reportgen.cli.{module}') for module, _ in COMMANDS.values()]; "
             "check_inputs(load(sys.argv[1])[0]); import reportgen.pdf, reportgen.pdf.attachments; "
             "print(sorted(m for m in sys.modules if m.split('.')[0] == 'weasyprint'))")
     loaded = subprocess.run([sys.executable, "-c", code, str(SAMPLE_CONFIG)], capture_output=True, text=True,
@@ -73,7 +75,8 @@ def test_reportgen_check_imports_only_what_reading_and_checking_need(tmp_path):
     assert loaded.isdisjoint({"jinja2", "markdown_it", "weasyprint", "pypdf", "pikepdf", "watchfiles", "frictionless"})
     modules = subprocess.run([sys.executable, "-c", code.replace("{m.split('.')[0] for m in sys.modules}",
                                                                   "set(sys.modules)"), str(SAMPLE_CONFIG)],
-                             capture_output=True, text=True, cwd=tmp_path).stdout.split()
+                             capture_output=True, text=True, cwd=tmp_path, check=True).stdout.split()
+    assert {"reportgen.checks", "reportgen.cli.check"} <= set(modules)
     assert not [m for m in modules if m.startswith(("reportgen.render", "reportgen.archive", "reportgen.pdf",
                                                      "reportgen.preview", "reportgen.cli.inputs"))]
 

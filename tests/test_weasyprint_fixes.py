@@ -202,7 +202,7 @@ def test_the_page_references_are_made_once_per_page_added(restore):
 
 
 def test_the_layout_state_goes_once_the_pages_are_made(restore):
-    """Every image WeasyPrint loads keeps its layout context; stock, the context keeps the
+    """Every SVG image WeasyPrint loads keeps its layout context (to draw with it); stock, the context keeps the
     pagination's state and through it boxes of earlier pagination loops that no page shows, as long
     as the document lives (a long report: hundreds of MB). With the fix an image keeps nothing more."""
     def boxes_on_no_page(html: str) -> int:

@@ -43,14 +43,15 @@ class LazyGroup(click.Group):
     """A group whose commands are imported when asked for."""
 
     def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted(COMMANDS)
+        return sorted({*COMMANDS, *super().list_commands(ctx)})
 
     def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
         if cmd_name not in COMMANDS:
-            return None
+            return super().get_command(ctx, cmd_name)  # one added with add_command(), or none
         module, name = COMMANDS[cmd_name]
         command = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-        assert isinstance(command, click.Command) and command.name == cmd_name
+        if not isinstance(command, click.Command) or command.name != cmd_name:
+            raise TypeError(f"{module}.{name} is not the command {cmd_name!r}")  # a programming error
         return command
 
 
