@@ -99,7 +99,6 @@ class _SheetCheck:
         self.findings: list[Finding] = []
         self.number: int | None = None
         self.rules = rules
-        self.choices = rules.choices
 
     def report(self, code: str, item: Item | None = None, severity: Severity = Severity.ERROR,
                **params: Any) -> None:
@@ -176,8 +175,8 @@ class _SheetCheck:
         return number
 
     def _theme(self, item: Item, text: str) -> int | None:
-        for theme in self.config.themes:
-            candidates = {self.choices[Kind.THEME][self.config.themes.index(theme)], str(theme.number), theme.heading}
+        for theme, choice in zip(self.config.themes, self.rules.choices[Kind.THEME], strict=True):
+            candidates = {choice, str(theme.number), theme.heading}
             if text.casefold() in {c.casefold() for c in candidates} or text.rstrip(".") == str(theme.number):
                 return theme.number
         self.report("theme-unknown", item, value=text)
@@ -187,7 +186,7 @@ class _SheetCheck:
         for status in self.config.statuses:
             if text.casefold() in {status.label.casefold(), status.key.casefold(), status.legend.casefold()}:
                 return status.key
-        self.report("status-unknown", item, value=text, choices=", ".join(self.choices[Kind.STATUS]))
+        self.report("status-unknown", item, value=text, choices=", ".join(self.rules.choices[Kind.STATUS]))
         return None
 
     def _yes_no(self, item: Item, text: str) -> bool:
@@ -196,7 +195,8 @@ class _SheetCheck:
             return True
         if folded in _NO | {self.t("choice.no").casefold()}:
             return False
-        self.report("choice-unknown", item, value=text, label=item.label, choices=", ".join(self.choices[Kind.YES_NO]))
+        self.report("choice-unknown", item, value=text, label=item.label,
+                    choices=", ".join(self.rules.choices[Kind.YES_NO]))
         return False
 
     def _role(self, item: Item, text: str) -> Role | None:
@@ -209,7 +209,8 @@ class _SheetCheck:
                 return role
         if text.casefold() in _NO:
             return Role.NONE
-        self.report("choice-unknown", item, value=text, label=item.label, choices=", ".join(self.choices[Kind.ROLE]))
+        self.report("choice-unknown", item, value=text, label=item.label,
+                    choices=", ".join(self.rules.choices[Kind.ROLE]))
         return None
 
     def _check_marks(self, committees: tuple[str, ...], roles: dict[str, Role], by_name: dict[str, Item]) -> None:

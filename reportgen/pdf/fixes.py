@@ -229,8 +229,7 @@ def _compiled(fix: Fix) -> Callable[..., Any] | None:
     module = importlib.import_module(fix.module)
     stock = _stock.setdefault(key, _find(f"{fix.module}.{fix.function}"))
     try:
-        source = inspect.getsource(stock.fget if isinstance(stock, property) else
-                                   stock.__func__ if isinstance(stock, classmethod) else stock)
+        source = inspect.getsource(_function_of(stock))
     except (OSError, TypeError):
         log.debug("fix %s skipped: the source of %s.%s cannot be read", fix.name, fix.module, fix.function)
         return None
@@ -247,6 +246,13 @@ def _compiled(fix: Fix) -> Callable[..., Any] | None:
     code = compile(textwrap.dedent(source), f"<{fix.name}: {fix.module}>", "exec")
     exec(code, vars(module), namespace)  # the function, defined among its module's own names
     function: Callable[..., Any] = namespace[fix.function.rpartition(".")[2]]  # a property (classmethod) stays one
-    if not isinstance(stock, (property, classmethod)):
+    if _function_of(stock) is stock:
         function.__doc__ = stock.__doc__
     return function
+
+
+def _function_of(stock: Any) -> Any:
+    """The function a property or a classmethod wraps, or the function itself."""
+    if isinstance(stock, property):
+        return stock.fget
+    return stock.__func__ if isinstance(stock, classmethod) else stock
