@@ -1,17 +1,21 @@
 """The proof report: what a proof-reader would mark in the laid-out pages, as findings per page.
 
 It reads WeasyPrint's laid-out document (the boxes of every page), so it sees the pages exactly
-as they will print: a page left mostly empty that does not end a section, a heading, a contents
-entry, a table head, the cover or a running line broken with a hyphen, a word broken where the
-configured hyphenation list does not allow it, a character none of the report's fonts can draw,
-text that runs out of its box, and a status bar whose length does not measure its count.
+as they will print, and each finding names the thing a reader looks for (the action, the table and
+its column, the contents entry), never a fragment of a word. Lines (:mod:`.lines`): a heading, a
+contents entry, a table head, the cover or a running line broken with a hyphen; a word broken where
+the configured hyphenation list does not allow it; a word too wide for its column (in a table: the
+column narrower than its longest word); a line broken with room to spare; a hyphen that leaves one
+syllable alone on a line; a contents entry's page number alone on a line; a single line of a
+paragraph alone at a column's foot or head; text that runs out of its box; a character none of the
+report's fonts can draw. Pages: a page left mostly empty that does not end a part, or a part whose
+last page holds only a remnant; a legend parted from its table; a running head over a page that has
+none of its matrix; a status bar whose length does not measure its count.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -21,144 +25,133 @@ from ..configuration import Config
 from ..model import Catalogue
 from ..problems import Finding, Severity
 from ..render.text import SOFT_HYPHEN
+from .lines import (
+    OVERFLOW_TOLERANCE,
+    WHITESPACE,
+    Break,
+    Line,
+    break_points,
+    breaks,
+    by_block,
+    classes,
+    descendants,
+    lines,
+    no_hyphens_here,
+    room_to_spare,
+    subject,
+)
 
-NO_HYPHENS = ("h1", "h2", "h3", "h4", "th")                       # elements that never break a word
-NO_HYPHEN_CLASSES = {"toc", "cover", "theme-list", "running-text"}   # … nor anything inside these
-WHITESPACE = set(" \n\t\u00a0\u2002\u2003\u2009\u200b" + SOFT_HYPHEN)
-OVERFLOW_TOLERANCE = 1.0  # px: WeasyPrint's own rounding
-
-
-@dataclasses.dataclass(frozen=True)
-class Line:
-    page: int
-    text: str
-    element: Any             # the block the line belongs to (lxml element)
-    ancestors: tuple[Any, ...]
-    right: float             # the right edge of the line's content
-    limit: float             # the right edge of the box it must stay in
+REMNANT = 0.6  # of proof.min_fill: a part's last page filled less than this holds only a remnant
 
 
 def proof(document: Any, catalogue: Catalogue, fonts: list[Path], min_fill: float) -> list[Finding]:
     """Every finding of the proof report for a laid-out document, in page order."""
     config = catalogue.config
-    lines = list(_lines(document))
+    all_lines = list(lines(document))
     findings = _underfilled(document, config, min_fill)
-    findings += _breaks(lines, config)
-    findings += _overflowing(lines, config)
-    findings += _undrawable(lines, config, fonts)
+    findings += _line_breaks(all_lines, config)
+    findings += _lone_lines(all_lines, config)
+    findings += _contents_numbers(all_lines, config)
+    findings += _overflowing(all_lines, config)
+    findings += _undrawable(all_lines, config, fonts)
+    findings += _parted_legends(document, config)
+    findings += _running_heads(document, config)
     findings += _bars(document, catalogue)
     return sorted(findings, key=lambda f: int((f.cell or "page 0").split()[-1]))
 
 
-def _finding(config: Config, code: str, page: int, **params: Any) -> Finding:
+def _finding(config: Config, code: str, page: int, action: int | None = None, **params: Any) -> Finding:
     return config.messages.finding(code, Severity.WARNING, file=config.report.pdf_name, cell=f"page {page}",
-                                   page=page, **params)
+                                   action=action, page=page, **params)
 
 
-def _descendants(box: Any) -> Iterator[Any]:
-    yield box
-    for child in getattr(box, "children", ()):
-        yield from _descendants(child)
-
-
-def _lines(document: Any) -> Iterator[Line]:
-    for number, page in enumerate(document.pages, start=1):
-        yield from _walk_lines(page._page_box, number, (), (page._page_box,))
-
-
-def _padding_right(box: Any) -> float:
-    """The right edge of a box's padding area: where its text may reach (a hanging page number
-    in the contents reaches into the padding)."""
-    return float(box.position_x + box.margin_left + box.border_left_width + box.padding_left + box.width
-                 + box.padding_right)
-
-
-def _limit(blocks: tuple[Any, ...]) -> float:
-    """Where a line's text must end: its block's padding edge, or that of a near ancestor that
-    reserves room with a right padding (the contents hang their page numbers into it)."""
-    padded = next((b for b in reversed(blocks[-4:]) if b.padding_right > 0), blocks[-1])
-    return _padding_right(padded)
-
-
-def _walk_lines(box: Any, page: int, ancestors: tuple[Any, ...], blocks: tuple[Any, ...]) -> Iterator[Line]:
-    element = getattr(box, "element", None)
-    if element is not None and (not ancestors or ancestors[-1] is not element):
-        ancestors = ancestors + (element,)
-    if type(box).__name__ == "LineBox":
-        texts = [b for b in _descendants(box) if type(b).__name__ == "TextBox"]
-        right = max((b.position_x + b.width for b in texts), default=box.position_x)
-        yield Line(page, "".join(b.text for b in texts), element, ancestors, right, _limit(blocks))
-        return
-    if "Block" in type(box).__name__ or "Cell" in type(box).__name__:
-        blocks = blocks + (box,)
-    for child in getattr(box, "children", ()):
-        yield from _walk_lines(child, page, ancestors, blocks)
-
-
-def _classes(element: Any) -> set[str]:
-    return set((element.get("class") or "").split()) if element is not None else set()
-
-
-def _no_hyphens_here(line: Line) -> bool:
-    return any(getattr(e, "tag", None) in NO_HYPHENS or _classes(e) & NO_HYPHEN_CLASSES for e in line.ancestors)
-
-
-def _breaks(lines: list[Line], config: Config) -> list[Finding]:
-    """How each line ends, found by laying the lines of a block over its text: at a space (fine),
-    at a hyphen WeasyPrint added (not in a heading, the contents, a table head or the cover, and
-    for a word on the configured list only where the list allows), or inside a word with no
-    hyphen at all (a word too wide for its column, broken as the last resort)."""
+def _line_breaks(all_lines: list[Line], config: Config) -> list[Finding]:
+    """How each line ends: a word broken without a hyphen (once per word; in a table once per
+    column, naming its longest word), a hyphen where none belongs, a break with room to spare."""
     findings: list[Finding] = []
-    by_element: dict[int, list[Line]] = {}
-    for line in lines:
-        if line.element is not None:
-            by_element.setdefault(id(line.element), []).append(line)
-    for block in by_element.values():
-        source = " ".join("".join(block[0].element.itertext()).replace(SOFT_HYPHEN, "").split()).casefold()
-        position = 0
-        for line, after in zip(block, block[1:], strict=False):
-            text = " ".join(line.text.replace(SOFT_HYPHEN, "").split()).casefold()
-            added = text.endswith("-") and len(text) > 1
-            found = source.find(text[:-1] if added else text, position)
-            if found < 0 or not text:
-                break  # generated text (leaders, page numbers): nothing more to compare in this block
-            position = found + len(text) - (1 if added else 0)
-            following = source[position:position + 1]
-            if added and following == "-":
-                position += 1
-                continue  # a break after the text's own hyphen ("Fjerritslev-Svinkløv")
-            if not following.isalnum():
-                continue  # at a space, or after punctuation
-            findings += _break_finding(line, after, added, config)
+    narrow: dict[tuple[int, str, str], tuple[int | None, str]] = {}
+    forced: set[tuple[int | None, str]] = set()
+    for block in by_block(all_lines):
+        for found in breaks(block):
+            number, place = subject(found.line)
+            if found.inside_word and not found.added:
+                if place.get("column"):
+                    key = (found.line.page, place["table"], place["column"])
+                    longest = max(found.word, narrow.get(key, (None, ""))[1], key=len)
+                    narrow[key] = (number if key not in narrow else narrow[key][0], longest)
+                elif (number, found.word) not in forced:
+                    forced.add((number, found.word))
+                    findings.append(_finding(config, "proof-forced-break", found.line.page, number,
+                                             word=found.word[:40], where=_where(config, number, place)))
+                continue
+            findings += _hyphen_finding(found, block, config, number, place)
+    findings += [_finding(config, "proof-narrow-column", page, None, table=table, column=column, word=word[:40])
+                 for (page, table, column), (_, word) in narrow.items()]
     return findings
 
 
-def _break_finding(line: Line, after: Line, added: bool, config: Config) -> list[Finding]:
-    head = re.search(r"(\w+)-?$", line.text.replace(SOFT_HYPHEN, ""))
-    tail = re.match(r"\W*(\w+)", after.text)
-    if head is None or tail is None:
+def _where(config: Config, number: int | None, place: dict[str, str]) -> str:
+    t = config.messages
+    if place.get("table"):
+        return t("proof_where.table", table=place["table"], column=place["column"])
+    return t("proof_where.action", number=number) if number is not None else t("proof_where.page")
+
+
+def _hyphen_finding(found: Break, block: list[Line], config: Config, number: int | None,
+                    place: dict[str, str]) -> list[Finding]:
+    line, where = found.line, _where(config, number, place)
+    if room_to_spare(found):
+        return [_finding(config, "proof-loose-break", line.page, number, text=line.text.strip()[-40:], where=where)]
+    if not found.added:
         return []
-    word, shown = head[1] + tail[1], f"{head[1]}-{tail[1]}"
-    if not added:
-        return [_finding(config, "proof-forced-break", line.page, word=word[:40])]
-    listed = next((breaks for w, breaks in config.hyphenation.items() if word.casefold().startswith(w.casefold())),
-                  None)
+    plain = line.text.replace(SOFT_HYPHEN, "").strip()
+    head = re.search(r"(\w+)-?$", plain)
+    shown = f"{head[1] if head else ''}-{found.word[len(head[1]) if head else 0:]}"
+    listed = next((b for w, b in config.hyphenation.items() if found.word.startswith(w.casefold())), None)
     if listed is not None:
-        fine = len(head[1]) in _break_points(listed)
-        return [] if fine else [_finding(config, "proof-wrong-break", line.page, word=shown)]
-    if _no_hyphens_here(line):
-        return [_finding(config, "proof-hyphenated", line.page, word=shown)]
+        fine = head is not None and len(head[1]) in break_points(listed)
+        return [] if fine else [_finding(config, "proof-wrong-break", line.page, number, word=shown)]
+    if no_hyphens_here(line):
+        return [_finding(config, "proof-hyphenated", line.page, number, word=shown)]
+    if " " not in plain and line is block[0]:
+        return [_finding(config, "proof-lone-syllable", line.page, number, word=shown, where=where)]
     return []
 
 
-def _break_points(breaks: str) -> set[int]:
-    points, letters = set(), 0
-    for ch in breaks:
-        if ch == "-":
-            points.add(letters)
-        else:
-            letters += 1
-    return points
+def _lone_lines(all_lines: list[Line], config: Config) -> list[Finding]:
+    """A paragraph, list item or action's field of two lines or more whose first or last line stands
+    alone in its column or page (a new column or page starts where a line stands higher than the one
+    before); table cells never split."""
+    findings, seen = [], set()
+    for block in [*by_block(all_lines), *by_block(all_lines, unit="field")]:
+        if len(block) < 2 or any(getattr(e, "tag", None) in ("td", "th") for e in block[0].ancestors):
+            continue
+        parts = [[block[0]]]
+        for before, line in zip(block, block[1:], strict=False):
+            if line.page != before.page or line.top < before.top:
+                parts.append([])
+            parts[-1].append(line)
+        alone = [part[0] for part in (parts[0], parts[-1]) if len(parts) > 1 and len(part) == 1]
+        for line in (line for line in alone if id(line) not in seen):
+            seen.add(id(line))
+            number, place = subject(line)
+            findings.append(_finding(config, "proof-lone-line", line.page, number, text=line.text.strip()[:50],
+                                     where=_where(config, number, place)))
+    return findings
+
+
+def _contents_numbers(all_lines: list[Line], config: Config) -> list[Finding]:
+    """A contents entry whose leader dots and page number stand alone on their own line."""
+    findings = []
+    for block in by_block(all_lines):
+        if not any("toc" in classes(e) for e in block[0].ancestors) or len(block) < 2:
+            continue
+        last = block[-1].text.replace(SOFT_HYPHEN, "").strip()
+        if re.fullmatch(r"[.\s\u2002\u2003]*\d+", last):
+            number, _ = subject(block[-1])
+            entry = " ".join("".join(block[0].element.itertext()).split())
+            findings.append(_finding(config, "proof-toc-number-alone", block[-1].page, number, entry=entry[:60]))
+    return findings
 
 
 def _overflowing(lines: list[Line], config: Config) -> list[Finding]:
@@ -195,24 +188,78 @@ def _drawable(fonts: tuple[Path, ...]) -> set[int]:
 
 
 def _underfilled(document: Any, config: Config, min_fill: float) -> list[Finding]:
-    """Pages filled less than ``min_fill`` of their height that do not end a part of the report."""
+    """Pages filled less than ``min_fill`` of their height that do not end a part of the report, and
+    a part's last page that holds only a remnant (under :data:`REMNANT` of that) of a part begun
+    earlier."""
     top_level = _top_level(document)
     pages = [_page_content(page._page_box, top_level) for page in document.pages]
     findings = []
     for number, (fill, parts, named) in enumerate(pages, start=1):
         following = pages[number][1] if number < len(pages) else set()
-        if named in ("cover", "closing") or not parts or not parts <= following:
-            continue  # the report's first and last pages, and the last page of a part, may be short
-        if fill < min_fill:
+        before = pages[number - 2][1] if number > 1 else set()
+        if named in ("cover", "closing") or not parts:
+            continue  # the report's first and last pages
+        if parts <= following and fill < min_fill:
             findings.append(_finding(config, "proof-underfilled", number, share=f"{fill:.0%}",
                                      limit=f"{min_fill:.0%}"))
+        elif not parts <= following and parts <= before and fill < min_fill * REMNANT:
+            findings.append(_finding(config, "proof-remnant", number, share=f"{fill:.0%}"))
     return findings
+
+
+def _pages_of(document: Any) -> dict[int, list[int]]:
+    """For each element (by ``id()``), the pages it has boxes on."""
+    pages: dict[int, list[int]] = {}
+    for number, page in enumerate(document.pages, start=1):
+        for box in descendants(page._page_box):
+            element = getattr(box, "element", None)
+            if element is not None and pages.setdefault(id(element), [number])[-1] != number:
+                pages[id(element)].append(number)
+    return pages
+
+
+def _parted_legends(document: Any, config: Config) -> list[Finding]:
+    """A legend (or a note under a table) that starts on a later page than its table ends on."""
+    pages, findings = _pages_of(document), []
+    html = _root(document)
+    for section in (e for e in (html.iter("section") if html is not None else ())):
+        table = section.find(".//table")
+        for legend in (e for e in section.iter() if "legend" in classes(e)):
+            if table is None or id(legend) not in pages or id(table) not in pages:
+                continue
+            if pages[id(legend)][0] > pages[id(table)][-1]:
+                heading = section.find(".//h2")
+                name = " ".join("".join(heading.itertext()).split()) if heading is not None else ""
+                findings.append(_finding(config, "proof-legend-parted", pages[id(legend)][0], table=name))
+                break
+    return findings
+
+
+def _running_heads(document: Any, config: Config) -> list[Finding]:
+    """A running head at a page's top (a matrix's theme in progress) over a page without a row of
+    that matrix's body."""
+    findings = []
+    for number, page in enumerate(document.pages, start=1):
+        heads = [b for b in page._page_box.children if "MarginBox" in type(b).__name__
+                 and getattr(b, "at_keyword", "").startswith("@top")]
+        text = " ".join(t.text for head in heads for t in descendants(head) if type(t).__name__ == "TextBox").strip()
+        if not text:
+            continue
+        if not any(type(b).__name__ == "TableRowGroupBox" and b.element_tag == "tbody" and b.children
+                   for b in descendants(page._page_box)):
+            findings.append(_finding(config, "proof-running-head", number, text=text[:60]))
+    return findings
+
+
+def _root(document: Any) -> Any:
+    """The document's <html> element."""
+    return next((box.element for box in descendants(document.pages[0]._page_box)
+                 if getattr(box, "element_tag", None) == "html"), None) if document.pages else None
 
 
 def _top_level(document: Any) -> set[Any]:
     """The elements that are the report's parts: the children of <body> and <main>."""
-    html = next((box.element for box in _descendants(document.pages[0]._page_box)
-                 if getattr(box, "element_tag", None) == "html"), None) if document.pages else None
+    html = _root(document)
     if html is None:
         return set()
     return {child for parent in html.iter() if parent.tag in ("body", "main") for child in parent
@@ -226,7 +273,7 @@ def _page_content(page_box: Any, top_level: set[Any]) -> tuple[float, set[str], 
     bottom = top
     parts: set[str] = set()
     content = [child for child in page_box.children if "MarginBox" not in type(child).__name__]
-    for box in (b for child in content for b in _descendants(child)):
+    for box in (b for child in content for b in descendants(child)):
         kind = type(box).__name__
         if kind in ("LineBox", "TableRowBox") or "Replaced" in kind:
             bottom = max(bottom, box.position_y + box.margin_height())
@@ -244,9 +291,9 @@ def _bars(document: Any, catalogue: Catalogue) -> list[Finding]:
     counts = {len(group.actions) for group in catalogue.groups()}
     measured: list[tuple[int, float, int, float]] = []
     for number, page in enumerate(document.pages, start=1):
-        for box in _descendants(page._page_box):
+        for box in descendants(page._page_box):
             element = getattr(box, "element", None)
-            if element is None or "status-bar" not in _classes(element) or "Replaced" not in type(box).__name__:
+            if element is None or "status-bar" not in classes(element) or "Replaced" not in type(box).__name__:
                 continue
             count = int(element.get("data-count") or 0)
             drawn, shortest = _drawn(element, float(box.width))

@@ -1,0 +1,225 @@
+"""The laid-out lines of a document, and what a proof-reader marks in them.
+
+Each :class:`Line` is one line box of WeasyPrint's laid-out pages with its text, its block, where it
+stands and where it must end. The checks lay the lines of a block over the block's text, so they
+see how each line ends (at a space, at a hyphen WeasyPrint added, or inside a word with no hyphen),
+and they name the thing a reader would look for: the action, the contents entry, the table and its
+column, never a fragment of a word.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterator
+from typing import Any
+
+from ..problems import Finding
+from ..render.text import SOFT_HYPHEN
+
+NO_HYPHENS = ("h1", "h2", "h3", "h4", "th")                       # elements that never break a word
+NO_HYPHEN_CLASSES = {"toc", "cover", "theme-list", "running-text"}   # … nor anything inside these
+WHITESPACE = set(" \n\t\u00a0\u2002\u2003\u2009\u200b" + SOFT_HYPHEN)
+OVERFLOW_TOLERANCE = 1.0  # px: WeasyPrint's own rounding
+ROOM_MARGIN = 1.25        # a word measured by mean character widths, with a quarter to spare, must fit
+ROOM_TOLERANCE = 3.0      # px, on top: a word that fits with less to spare is not "room to spare"
+ACTION_ID = re.compile(r"#?action-(\d+)$")
+
+Report = Callable[..., Finding]  # (code, page, action=…, **params) → a finding
+
+
+@dataclasses.dataclass(frozen=True)
+class Line:
+    page: int
+    text: str
+    element: Any             # the block the line belongs to (lxml element)
+    ancestors: tuple[Any, ...]
+    left: float              # where the line's content starts
+    right: float             # the right edge of the line's content
+    limit: float             # the right edge of the box it must stay in
+    top: float
+    edge: float              # the right edge of its own block's content: how far the line could have gone
+
+    @property
+    def char_width(self) -> float:
+        """The line's mean width of a character (to measure a word of the next line on this one)."""
+        length = len(self.text.strip())
+        return (self.right - self.left) / length if length else 0.0
+
+
+@dataclasses.dataclass(frozen=True)
+class Break:
+    """Where a line ends inside its block: the line, the next one, and the block's text around it."""
+
+    line: Line
+    after: Line
+    added: bool          # WeasyPrint added a hyphen
+    inside_word: bool    # the break is inside a word (with or without a hyphen)
+    word: str            # the whole word the break is in (or the next line's first word)
+    explicit: bool       # the text breaks the line here itself (<br>)
+
+
+def descendants(box: Any) -> Iterator[Any]:
+    yield box
+    for child in getattr(box, "children", ()):
+        yield from descendants(child)
+
+
+def classes(element: Any) -> set[str]:
+    return set((element.get("class") or "").split()) if element is not None else set()
+
+
+def lines(document: Any) -> Iterator[Line]:
+    for number, page in enumerate(document.pages, start=1):
+        yield from _walk(page._page_box, number, (), (page._page_box,))
+
+
+def _padding_right(box: Any) -> float:
+    """The right edge of a box's padding area: where its text may reach (a hanging page number
+    in the contents reaches into the padding)."""
+    return float(box.position_x + box.margin_left + box.border_left_width + box.padding_left + box.width
+                 + box.padding_right)
+
+
+def _limit(blocks: tuple[Any, ...]) -> float:
+    """Where a line's text must end: its block's padding edge, or that of a near ancestor that
+    reserves room with a right padding (the contents hang their page numbers into it)."""
+    padded = next((b for b in reversed(blocks[-4:]) if b.padding_right > 0), blocks[-1])
+    return _padding_right(padded)
+
+
+def _walk(box: Any, page: int, ancestors: tuple[Any, ...], blocks: tuple[Any, ...]) -> Iterator[Line]:
+    element = getattr(box, "element", None)
+    if element is not None and (not ancestors or ancestors[-1] is not element):
+        ancestors = ancestors + (element,)
+    if type(box).__name__ == "LineBox":
+        texts = [b for b in descendants(box) if type(b).__name__ == "TextBox"]
+        right = max((b.position_x + b.width for b in texts), default=box.position_x)
+        left = min((b.position_x for b in texts), default=box.position_x)
+        own = blocks[-1]
+        yield Line(page, "".join(b.text for b in texts), element, ancestors, left, right, _limit(blocks),
+                   box.position_y, float(own.content_box_x() + own.width))
+        return
+    if "Block" in type(box).__name__ or "Cell" in type(box).__name__:
+        blocks = blocks + (box,)
+    for child in getattr(box, "children", ()):
+        yield from _walk(child, page, ancestors, blocks)
+
+
+def by_block(all_lines: list[Line], unit: str | None = None) -> list[list[Line]]:
+    """The lines of each block, in order; with ``unit`` (a class), of each element of that class
+    they are in (an action's field: its paragraphs and lists together)."""
+    blocks: dict[int, list[Line]] = {}
+    for line in all_lines:
+        owner = line.element if unit is None else next(
+            (e for e in reversed(line.ancestors) if unit in classes(e)), None)
+        if owner is not None:
+            blocks.setdefault(id(owner), []).append(line)
+    return list(blocks.values())
+
+
+LINE_BREAK = "\ue000"  # stands for a <br> in a block's text
+
+
+def _plain(text: str) -> str:
+    return " ".join(text.replace(SOFT_HYPHEN, "").split()).casefold()
+
+
+def _source(element: Any) -> str:
+    """A block's text as the lines show it, with each <br> as :data:`LINE_BREAK`."""
+    parts = [element.text or ""]
+    for child in element:
+        parts += [f" {LINE_BREAK} " if child.tag == "br" else _source(child), child.tail or ""]
+    return "".join(parts)
+
+
+def breaks(block: list[Line]) -> Iterator[Break]:
+    """Each place a block's lines end, laid over the block's own text; stops at generated text
+    (leaders, page numbers), which the block's text does not have."""
+    source = _plain(_source(block[0].element))
+    position = 0
+    for line, after in zip(block, block[1:], strict=False):
+        text = _plain(line.text)
+        added = text.endswith("-") and len(text) > 1
+        found = source.find(text[:-1] if added else text, position)
+        if found < 0 or not text:
+            return
+        position = found + len(text) - (1 if added else 0)
+        if added and source[position:position + 1] == "-":
+            position += 1
+            continue  # a break after the text's own hyphen ("Fjerritslev-Svinkløv")
+        inside = source[position:position + 1].isalnum() and source[position - 1:position].isalnum()
+        start = position
+        while inside and start > 0 and source[start - 1].isalnum():
+            start -= 1
+        rest = source[start:] if inside else source[position:].lstrip()
+        word = re.match(r"[^\s]*", rest)
+        yield Break(line, after, added, inside, word[0] if word else "", rest.startswith(LINE_BREAK))
+
+
+def subject(line: Line) -> tuple[int | None, dict[str, str]]:
+    """The action a line belongs to (its number, from the element ids and links of the
+    line's ancestry), and what to call its place: the table and column, or the contents entry."""
+    for value in (_link(line.element), *(e.get("id") or "" for e in reversed(line.ancestors))):
+        match = ACTION_ID.search(value)
+        if match:
+            return int(match[1]), _table_place(line)
+    row = next((e for e in reversed(line.ancestors) if getattr(e, "tag", None) == "tr"), None)
+    number = next((_text(c) for c in row if "num" in classes(c)), "") if row is not None else ""
+    return (int(number) if number.isdigit() else None), _table_place(line)
+
+
+def _link(element: Any) -> str:
+    """The first link an element holds, for a contents entry or a list of actions."""
+    link = next((a for a in element.iter("a") if a.get("href")), None) if hasattr(element, "iter") else None
+    return str(link.get("href")) if link is not None else ""
+
+
+def _table_place(line: Line) -> dict[str, str]:
+    cell = next((e for e in reversed(line.ancestors) if getattr(e, "tag", None) in ("td", "th")), None)
+    table = next((e for e in reversed(line.ancestors) if getattr(e, "tag", None) == "table"), None)
+    if cell is None or table is None:
+        return {}
+    at = line.ancestors.index(cell)
+    row = list(line.ancestors[at - 1]) if at else [cell]
+    column = sum(int(c.get("colspan") or 1) for c in row[:row.index(cell)])
+    head_row = table.find("thead/tr")
+    heads = [] if head_row is None else [h for h in head_row for _ in range(int(h.get("colspan") or 1))]
+    section = next((e for e in reversed(line.ancestors) if e.tag in ("section", "nav")), None)
+    heading = next(section.iter("h2"), None) if section is not None else None
+    return {"table": _text(heading) if heading is not None else "",
+            "column": _text(heads[column]) if column < len(heads) else ""}
+
+
+def _text(element: Any) -> str:
+    return " ".join("".join(element.itertext()).replace(SOFT_HYPHEN, "").split())
+
+
+def no_hyphens_here(line: Line) -> bool:
+    return any(getattr(e, "tag", None) in NO_HYPHENS or classes(e) & NO_HYPHEN_CLASSES for e in line.ancestors)
+
+
+def break_points(hyphenated: str) -> set[int]:
+    points, letters = set(), 0
+    for ch in hyphenated:
+        if ch == "-":
+            points.add(letters)
+        else:
+            letters += 1
+    return points
+
+
+def room_to_spare(found: Break) -> bool:
+    """Would the rest of the word (after a hyphen) or the next line's first word (after a space)
+    have fitted on the line? Measured with the next line's mean character width."""
+    line, after = found.line, found.after
+    if found.explicit or no_hyphens_here(line) or after.page != line.page or after.top <= line.top:
+        return False  # the next line is in another column or on another page: the break is the column's
+    first = re.match(r"\S*", after.text.lstrip().replace(SOFT_HYPHEN, ""))
+    tail = first[0] if first else ""
+    if not tail:
+        return False
+    hyphen = line.char_width if found.added else 0.0
+    space = 0.0 if found.inside_word else line.char_width
+    needed = len(tail) * after.char_width * ROOM_MARGIN + space - hyphen
+    return line.right + needed + ROOM_TOLERANCE < line.edge
