@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: report test lint bench clean
+.PHONY: report test lint fuzz bench clean
 
 # reportgen writes build/ beside the configuration (inputs/build/); the sample's goes to build/ here.
 report: $(VENV)/.installed
@@ -12,6 +12,11 @@ report: $(VENV)/.installed
 
 test: lint
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# Reports of hundreds of shapes, each built and proofed (tests/test_shapes.py; CI runs a seeded few).
+FUZZ ?= 300
+fuzz: $(VENV)/.installed-test
+	REPORTGEN_FUZZ=$(FUZZ) $(BIN)/pytest -n 0 -p no:cacheprovider tests/test_shapes.py
 
 # Static checks: lint (ruff), types (mypy --strict on reportgen/), the pipeline's import layers.
 lint: $(VENV)/.installed-test

@@ -220,7 +220,7 @@ class _SheetCheck:
             self.report("committee-none", first, yes=self.t("choice.yes"))
         anchored = [key for key, role in roles.items() if role is Role.ANCHORING]
         params: dict[str, Any] = {"anchoring": self.t("role.anchoring"), "interest": self.t("role.interest")}
-        if not anchored:
+        if not anchored and self.config.administrations:
             first = by_name[names.administration(self.config.administrations[0].key)]
             self.report("anchoring-none", first, **params)
         elif len(anchored) > 1:

@@ -188,3 +188,29 @@ if __name__ == "__main__":  # python -m tests.shapes DIR: a report folder of one
     drawn = shapes().example()
     write_report(Path(sys.argv[1]), drawn)
     print(repr(drawn))
+
+
+def council() -> Shape:
+    """The shape that first broke a page: an English council's climate plan with 6 statuses of long labels,
+    numbers 101-214, 200-character titles and no committees."""
+    words = WORDS["en"]
+    statuses = ("Phase not given", "Not started", "Planning under way", "Delivery under way — on track",
+                "Delivery under way — delayed", "Completed")
+    themes = ("Energy and emissions in council operations and the community",
+              "Transport, movement and the places where people live and work", "Biodiversity and natural assets",
+              "Water, waste and the circular economy", "Adaptation and resilience to a changing climate")
+    numbers = (101, 102, 113, 120, 135, 150, 166, 180, 199, 214)
+
+    def title(i: int) -> str:
+        text = " ".join(words[(i * 7 + k) % len(words)] for k in range(40))
+        return (text[:200].rsplit(" ", 1)[0]).capitalize()
+
+    actions = tuple(ActionSpec(number=n, title=title(i), theme=i % len(themes), status=i % len(statuses),
+                               responsible=PEOPLE[i % len(PEOPLE)], anchoring=i % 3, interests=((i + 1) % 3,),
+                               texts=(" ".join(words[i:i + 60]).capitalize() + ".",
+                                      " ".join(words[i + 5:i + 90]) + ".", "• " + " ".join(words[i:i + 12])))
+                    for i, n in enumerate(numbers))
+    return Shape(language="en", statuses=statuses, themes=themes, committees=(),
+                 administrations=("Sustainability and Environment", "City Infrastructure", "Community Services"),
+                 fields=("Description", "Progress", "Next steps"), actions=actions,
+                 title="Climate Action Plan progress report")

@@ -58,7 +58,14 @@ def test_the_proof_finds_each_defect_brought_back(report_dir, tmp_path):
     edition = make_edition(config, warnings, pdf=False)
     codes = {f.code for f in edition.proof}
     assert codes == {"proof-underfilled", "proof-hyphenated", "proof-wrong-break", "proof-glyph",
-                     "proof-forced-break", "proof-figure", "proof-overflow"}, [f.message for f in edition.proof]
+                     "proof-forced-break", "proof-figure", "proof-overflow",
+                     # what the long word does besides: its contents entry's page number pushed onto a line
+                     # of its own, one syllable alone on a line, a remnant page of its field; and the matrix
+                     # heads, without the sample's hyphenation list, broken inside a word
+                     "proof-toc-number-alone", "proof-lone-syllable", "proof-remnant", "proof-narrow-column"
+                     }, [f.message for f in edition.proof]
+    forced = [f for f in edition.proof if f.code == "proof-forced-break"]
+    assert [(f.action, f.message.split("'")[1]) for f in forced] == [(7, LONG_WORD.casefold()[:40])]
     glyphs = sorted(f.message for f in edition.proof if f.code == "proof-glyph")
     assert any("U+6F22" in m for m in glyphs) and any("U+5B57" in m for m in glyphs), glyphs
     assert all(re.fullmatch(r"page \d+", f.cell or "") and f.file == config.report.pdf_name for f in edition.proof)
@@ -68,11 +75,42 @@ def test_the_proof_finds_each_defect_brought_back(report_dir, tmp_path):
     assert run.exit_code == 1 and "s. 3" in run.output and "proof-figure" in run.output
 
 
-def _parts_with_style() -> str:
+# Each rule brings back one defect the proof must name (the sample had each of them once).
+LAYOUT_DEFECTS = """<style>
+  .legend { break-before: page; }                      /* the legend parted from its matrix */
+  .summary-table .theme-name { width: 1mm; }           /* a column narrower than its longest word */
+  .toc li li a::after { content: "\\A . . . " target-counter(attr(href), page); white-space: pre-wrap; }
+  .field-maal p + p { break-before: column; }          /* a field's one line alone at a column's foot */
+  .field-tid p::before { content: ""; float: right; width: 75%; height: 1.2em; }  /* a line broken short */
+</style>"""
+
+
+def test_the_proof_names_each_layout_defect(report_dir):
+    """The defects a proof-reader found in the sample's pages, each brought back by one rule, each
+    named by the thing it is in (the table and its column, the contents entry, the action)."""
+    templates = report_dir / "templates"
+    templates.mkdir()
+    (templates / "_parts.html.j2").write_text(_parts_with_style(LAYOUT_DEFECTS), encoding="utf-8")
+    set_cells(report_dir / "sheets" / "07.xlsx", rg_field_maal="Kort.\n\nEn anden sætning, der følger efter.",
+              rg_field_tid="Gennemførelsesperioden strækker sig over hele året og evalueres løbende.")
+    config, warnings = load(report_dir / "report.yaml")
+    edition = make_edition(config, warnings, pdf=False)
+    found = {(f.code, f.action) for f in edition.proof}
+    assert {("proof-legend-parted", None), ("proof-running-head", None), ("proof-narrow-column", None),
+            ("proof-toc-number-alone", 1), ("proof-toc-number-alone", 7), ("proof-lone-line", 7),
+            ("proof-loose-break", 7)} <= found, [f.describe() for f in edition.proof]
+    messages = {f.code: f.message for f in edition.proof}
+    assert "'Ansvar og status'" in messages["proof-legend-parted"]
+    assert "'Tema'" in messages["proof-narrow-column"] and "'Status på handlingerne'" in messages["proof-narrow-column"]
+    lone = [f.message for f in edition.proof if f.code == "proof-lone-line"]
+    assert any("(handling 7): 'Mål: Kort.'" in m for m in lone), lone
+
+
+def _parts_with_style(style: str = STYLE) -> str:
     """The built-in order of the report's parts, and a stylesheet that brings hyphenation back."""
     from reportgen.paths import default_templates_dir
     parts = (default_templates_dir() / "_parts.html.j2").read_text(encoding="utf-8")
-    return parts + STYLE
+    return parts + style
 
 
 def test_statuses_that_print_as_one_grey_are_warned_about(tmp_path):

@@ -468,10 +468,11 @@ class Config(_Model):
     """The themes, at least one (see `themes[]`)."""
     fields: list[ActionField] = Field(min_length=1)
     """The action's text fields, at least one, in printed order (see `fields[]`)."""
-    committees: list[Committee] = Field(min_length=1)
-    """The committees, at least one (see `committees[]`)."""
-    administrations: list[Administration] = Field(min_length=1)
-    """The administrations, at least one (see `administrations[]`)."""
+    committees: list[Committee] = []
+    """The committees (see `committees[]`); none: the report has no committee overview."""
+    administrations: list[Administration] = []
+    """The administrations (see `administrations[]`); none: the responsibility matrix shows each action's responsible
+    person and status alone."""
     statuses: list[Status] = Field(min_length=1)
     """The statuses, at least one (see `statuses[]`)."""
     marks: Marks = Marks()

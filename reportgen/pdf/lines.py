@@ -109,12 +109,13 @@ def _walk(box: Any, page: int, ancestors: tuple[Any, ...], blocks: tuple[Any, ..
 def by_block(all_lines: list[Line], unit: str | None = None) -> list[list[Line]]:
     """The lines of each block, in order; with ``unit`` (a class), of each element of that class
     they are in (an action's field: its paragraphs and lists together)."""
-    blocks: dict[int, list[Line]] = {}
+    blocks: dict[tuple[int, int], list[Line]] = {}
     for line in all_lines:
         owner = line.element if unit is None else next(
             (e for e in reversed(line.ancestors) if unit in classes(e)), None)
-        if owner is not None:
-            blocks.setdefault(id(owner), []).append(line)
+        repeated = any(getattr(e, "tag", None) in ("thead", "tfoot") for e in line.ancestors)
+        if owner is not None:  # a table's head repeats whole on every page the table is on
+            blocks.setdefault((id(owner), line.page if repeated else 0), []).append(line)
     return list(blocks.values())
 
 

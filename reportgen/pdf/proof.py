@@ -48,7 +48,7 @@ def proof(document: Any, catalogue: Catalogue, fonts: list[Path], min_fill: floa
     """Every finding of the proof report for a laid-out document, in page order."""
     config = catalogue.config
     all_lines = list(lines(document))
-    findings = _underfilled(document, config, min_fill)
+    findings = _underfilled(document, config, min_fill, _continued(all_lines))
     findings += _line_breaks(all_lines, config)
     findings += _lone_lines(all_lines, config)
     findings += _contents_numbers(all_lines, config)
@@ -69,16 +69,16 @@ def _line_breaks(all_lines: list[Line], config: Config) -> list[Finding]:
     """How each line ends: a word broken without a hyphen (once per word; in a table once per
     column, naming its longest word), a hyphen where none belongs, a break with room to spare."""
     findings: list[Finding] = []
-    narrow: dict[tuple[int, str, str], tuple[int | None, str]] = {}
+    narrow: dict[tuple[str, str], tuple[int, str]] = {}  # (table, column) → (first page, longest word)
     forced: set[tuple[int | None, str]] = set()
     for block in by_block(all_lines):
         for found in breaks(block):
             number, place = subject(found.line)
             if found.inside_word and not found.added:
                 if place.get("column"):
-                    key = (found.line.page, place["table"], place["column"])
-                    longest = max(found.word, narrow.get(key, (None, ""))[1], key=len)
-                    narrow[key] = (number if key not in narrow else narrow[key][0], longest)
+                    key = (place["table"], place["column"])
+                    page, longest = narrow.get(key, (found.line.page, ""))
+                    narrow[key] = (page, max(found.word, longest, key=len))
                 elif (number, found.word) not in forced:
                     forced.add((number, found.word))
                     findings.append(_finding(config, "proof-forced-break", found.line.page, number,
@@ -86,7 +86,7 @@ def _line_breaks(all_lines: list[Line], config: Config) -> list[Finding]:
                 continue
             findings += _hyphen_finding(found, block, config, number, place)
     findings += [_finding(config, "proof-narrow-column", page, None, table=table, column=column, word=word[:40])
-                 for (page, table, column), (_, word) in narrow.items()]
+                 for (table, column), (page, word) in narrow.items()]
     return findings
 
 
@@ -149,7 +149,8 @@ def _contents_numbers(all_lines: list[Line], config: Config) -> list[Finding]:
         last = block[-1].text.replace(SOFT_HYPHEN, "").strip()
         if re.fullmatch(r"[.\s\u2002\u2003]*\d+", last):
             number, _ = subject(block[-1])
-            entry = " ".join("".join(block[0].element.itertext()).split())
+            link = next(block[0].element.iter("a"), block[0].element)
+            entry = " ".join("".join(link.itertext()).split())
             findings.append(_finding(config, "proof-toc-number-alone", block[-1].page, number, entry=entry[:60]))
     return findings
 
@@ -187,10 +188,18 @@ def _drawable(fonts: tuple[Path, ...]) -> set[int]:
     return _COVERAGE[fonts]
 
 
-def _underfilled(document: Any, config: Config, min_fill: float) -> list[Finding]:
+def _continued(all_lines: list[Line]) -> set[int]:
+    """The pages whose first line continues a paragraph (or an action's field) of the page before."""
+    continued = set()
+    for block in [*by_block(all_lines), *by_block(all_lines, unit="field")]:
+        continued |= {line.page for before, line in zip(block, block[1:], strict=False) if line.page == before.page + 1}
+    return continued
+
+
+def _underfilled(document: Any, config: Config, min_fill: float, continued: set[int]) -> list[Finding]:
     """Pages filled less than ``min_fill`` of their height that do not end a part of the report, and
-    a part's last page that holds only a remnant (under :data:`REMNANT` of that) of a part begun
-    earlier."""
+    a part's last page that holds only a remnant (under :data:`REMNANT` of that) of a paragraph or
+    field split from the page before."""
     top_level = _top_level(document)
     pages = [_page_content(page._page_box, top_level) for page in document.pages]
     findings = []
@@ -202,7 +211,7 @@ def _underfilled(document: Any, config: Config, min_fill: float) -> list[Finding
         if parts <= following and fill < min_fill:
             findings.append(_finding(config, "proof-underfilled", number, share=f"{fill:.0%}",
                                      limit=f"{min_fill:.0%}"))
-        elif not parts <= following and parts <= before and fill < min_fill * REMNANT:
+        elif number in continued and not parts <= following and parts <= before and fill < min_fill * REMNANT:
             findings.append(_finding(config, "proof-remnant", number, share=f"{fill:.0%}"))
     return findings
 
