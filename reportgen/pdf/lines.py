@@ -21,8 +21,7 @@ NO_HYPHENS = ("h1", "h2", "h3", "h4", "th")                       # elements tha
 NO_HYPHEN_CLASSES = {"toc", "cover", "theme-list", "running-text"}   # … nor anything inside these
 WHITESPACE = set(" \n\t\u00a0\u2002\u2003\u2009\u200b" + SOFT_HYPHEN)
 OVERFLOW_TOLERANCE = 1.0  # px: WeasyPrint's own rounding
-ROOM_MARGIN = 1.25        # a word measured by mean character widths, with a quarter to spare, must fit
-ROOM_TOLERANCE = 3.0      # px, on top: a word that fits with less to spare is not "room to spare"
+ROOM_TOLERANCE = 1.0      # px: a word that fits with less to spare is not "room to spare"
 ACTION_ID = re.compile(r"#?action-(\d+)$")
 
 Report = Callable[..., Finding]  # (code, page, action=…, **params) → a finding
@@ -39,12 +38,8 @@ class Line:
     limit: float             # the right edge of the box it must stay in
     top: float
     edge: float              # the right edge of its own block's content: how far the line could have gone
-
-    @property
-    def char_width(self) -> float:
-        """The line's mean width of a character (to measure a word of the next line on this one)."""
-        length = len(self.text.strip())
-        return (self.right - self.left) / length if length else 0.0
+    style: Any = None        # the computed style of its last text (to measure a word as it would be set)
+    first_style: Any = None  # … and of its first
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,7 +93,8 @@ def _walk(box: Any, page: int, ancestors: tuple[Any, ...], blocks: tuple[Any, ..
         left = min((b.position_x for b in texts), default=box.position_x)
         own = blocks[-1]
         yield Line(page, "".join(b.text for b in texts), element, ancestors, left, right, _limit(blocks),
-                   box.position_y, float(own.content_box_x() + own.width))
+                   box.position_y, float(own.content_box_x() + own.width),
+                   texts[-1].style if texts else None, texts[0].style if texts else None)
         return
     if "Block" in type(box).__name__ or "Cell" in type(box).__name__:
         blocks = blocks + (box,)
@@ -212,15 +208,24 @@ def break_points(hyphenated: str) -> set[int]:
 
 def room_to_spare(found: Break) -> bool:
     """Would the rest of the word (after a hyphen) or the next line's first word (after a space)
-    have fitted on the line? Measured with the next line's mean character width."""
+    have fitted on the line? Measured with the fonts and sizes of the two lines' own text."""
     line, after = found.line, found.after
     if found.explicit or no_hyphens_here(line) or after.page != line.page or after.top <= line.top:
-        return False  # the next line is in another column or on another page: the break is the column's
+        return False  # a <br>; a heading or the contents; the next line in another column or page
     first = re.match(r"\S*", after.text.lstrip().replace(SOFT_HYPHEN, ""))
-    tail = first[0] if first else ""
-    if not tail:
+    if not first or not first[0] or line.style is None or after.first_style is None:
         return False
-    hyphen = line.char_width if found.added else 0.0
-    space = 0.0 if found.inside_word else line.char_width
-    needed = len(tail) * after.char_width * ROOM_MARGIN + space - hyphen
+    needed = text_width(first[0], after.first_style)
+    if found.added:
+        needed -= text_width(line.text.rstrip()[-1], line.style)  # the hyphen goes
+    elif not found.inside_word:
+        needed += text_width(" ", line.style)
     return line.right + needed + ROOM_TOLERANCE < line.edge
+
+
+def text_width(text: str, style: Any) -> float:
+    """How wide WeasyPrint sets a text in a style (its own Pango layout)."""
+    from weasyprint.text.line_break import create_layout, line_size
+
+    first, _ = create_layout(text, style, None, None, 0).get_first_line()
+    return float(line_size(first, style)[0])
