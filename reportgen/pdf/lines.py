@@ -227,5 +227,8 @@ def text_width(text: str, style: Any) -> float:
     """How wide WeasyPrint sets a text in a style (its own Pango layout)."""
     from weasyprint.text.line_break import create_layout, line_size
 
-    first, _ = create_layout(text, style, None, None, 0).get_first_line()
-    return float(line_size(first, style)[0])
+    layout = create_layout(text, style, None, None, 0)  # kept while its line is read: Pango frees both with it
+    first, _ = layout.get_first_line()
+    width = float(line_size(first, style)[0])
+    del layout
+    return width
