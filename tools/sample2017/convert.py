@@ -70,15 +70,30 @@ TITLE_WORDS = {"jammerbugt": "Jammerbugt", "kommune": "Kommune", "compact": "Com
 
 # --- Statuses: only colours in the published PDF, so inferred from "Målopfyldelse" -----------
 
-STATUS_RULES = [  # (status, pattern): the first rule that matches decides
+# The statuses of inputs/report.yaml: "Afsluttet, hovedmålsætningen er indfriet", "Igangsat, på vej",
+# "Realiseres ikke i nuværende form". There is no "not started": a text saying the work has not begun
+# gets the one legend that does not say it has ("Realiseres ikke i nuværende form").
+NOT_STARTED = r"(endnu )?ikke (er |blevet )?(igangsat|påbegyndt|startet|iværksat)"
+STATUS_RULES = [  # (status, pattern): the first rule that matches decides (see inputs/README.md)
     ("ikke", r"realiseres ikke|ikke (blevet )?realiseret|ikke i nuværende form|er opgivet|ikke (er )?etableret|"
-             r"ikke (blevet )?gennemført|stillet i bero"),
-    ("afsluttet", r"målene? (er )?(opfyldt|nået|indfriet)|målet at være indfriet|sker målopfyldelse"),
-    ("igang", r"delvis|forventes|på vej|i gang|igangsat|iværksat|løbende|fortsætter|planmæssigt|endnu|udsat|"
-              r"arbejdes|pågår|afventer|videreudvikles|begyndt|afprøves|rette vej|milepæl"),
+             r"ikke (blevet )?gennemført|stillet i bero|" + NOT_STARTED),
+    ("afsluttet", None),  # a sentence that says the goal is met: GOAL_MET without a HEDGE
+    ("igang", r"delvis|forventes|på vej|i gang|igangsat|iværksat|løbende|fortsætter|fortsættelse|videreføres|"
+              r"planmæssigt|udsat|arbejdes|pågår|afventer|videreudvikles|begyndt|afprøves|rette vej|milepæl|"
+              r"påtænkte|for tidligt"),
     ("afsluttet", r"er gennemført|er afsluttet"),
 ]
+# "Målene opfyldt", "Målsætningen er opfyldt", "Hovedmålene om … er opfyldt", "vurderes målet at være indfriet"
+GOAL_MET = re.compile(r"\b\w*mål\w*\b[^.]*?\b(opfyldt|nået|indfriet)\b")
+# … but not when the same sentence says it is not, not yet, only in part, or asks whether it is:
+# "forventes opfyldt", "med de … påtænkte aktiviteter", "i første omgang", "se om … er indfriet".
+HEDGE = re.compile(r"\bikke\b|\bendnu\b|forvent|påtænk|i første omgang|delvis|\b(se|vurdere|afgøre) om\b|hvorvidt")
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-ZÆØÅ•])|\n+")
 DEFAULT_STATUS = "igang"
+# Where the status is read: the owner's own verdict, "Målopfyldelse"; when that is empty, the fields
+# that say how the work stands (action 46 says it only under "Adm. proces").
+STATUS_FIELD = "maalopfyldelse"
+FALLBACK_FIELDS = ("adm_proces", "pol_proces", "milepaele")
 
 
 # --- Cleaning ----------------------------------------------------------------------------------
@@ -361,13 +376,34 @@ def roles_of(forankring: str, interessenter: str, config: Config) -> dict[str, R
 
 
 def infer_status(text: str) -> tuple[str, str]:
-    """(status key, the words that decided it)."""
+    """(status key, the words that decided it), by the first rule of STATUS_RULES that matches."""
     folded = text.lower()
     for status, pattern in STATUS_RULES:
-        match = re.search(pattern, folded)
+        match = _goal_met(folded) if pattern is None else re.search(pattern, folded)
         if match:
-            return status, match[0]
+            return status, match if isinstance(match, str) else match[0]
     return DEFAULT_STATUS, ""
+
+
+def _goal_met(folded: str) -> str:
+    """The words of the first sentence that says the goal is met, unhedged; or ""."""
+    for sentence in SENTENCE_END.split(folded):
+        match = GOAL_MET.search(sentence)
+        if match and not HEDGE.search(sentence):
+            return match[0]
+    return ""
+
+
+def action_status(texts: dict[str, str]) -> tuple[str, str, str]:
+    """(status key, the words that decided it, the field they are in) for one action's texts:
+    from "Målopfyldelse", or, when it is empty, from the first of FALLBACK_FIELDS that decides."""
+    if texts.get(STATUS_FIELD, "").strip():
+        return (*infer_status(texts[STATUS_FIELD]), STATUS_FIELD)
+    for key in FALLBACK_FIELDS:
+        status, words = infer_status(texts.get(key, ""))
+        if words:
+            return status, words, key
+    return DEFAULT_STATUS, "", ""
 
 
 # --- Putting it together ------------------------------------------------------------------------
@@ -377,7 +413,7 @@ def infer_status(text: str) -> tuple[str, str]:
 class Converted:
     actions: list[Action]
     intros: dict[int, str]
-    reasons: dict[int, str]
+    reasons: dict[int, tuple[str, str]]  # number -> (the deciding words, their field's key)
 
 
 def convert(reference: Path, config: Config) -> Converted:
@@ -393,8 +429,8 @@ def convert(reference: Path, config: Config) -> Converted:
     actions, reasons = [], {}
     for raw in raw_actions:
         texts = {key: paragraphs(body, keep) for key, body in split_fields(raw.body).items()}
-        status, reason = infer_status(texts.get("maalopfyldelse", ""))
-        reasons[raw.number] = reason
+        status, words, field = action_status(texts)
+        reasons[raw.number] = (words, field)
         actions.append(Action(
             number=raw.number, title=title_case(raw.title_lines, proper, keep), theme=theme_of[raw.number],
             status=status, responsible=persons.get(raw.number, ""),
@@ -422,8 +458,10 @@ def status_table(converted: Converted, config: Config) -> str:
     rows = ["| Nr. | Handling | Udledt status | Afgjort af ordene |", "|---:|---|---|---|"]
     for action in converted.actions:
         label = config.status(action.status).label
-        reason = converted.reasons[action.number]
-        why = f"“{reason}”" if reason else "(ingen: standard)"
+        words, key = converted.reasons[action.number]
+        why = f"“{words}”" if words else "(ingen: standard)"
+        if words and key != STATUS_FIELD:
+            why += f" ({next(f.label for f in config.fields if f.key == key)})"
         rows.append(f"| {action.number} | {action.title} | {label} | {why} |")
     return "\n".join(rows)
 
