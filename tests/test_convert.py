@@ -44,6 +44,9 @@ def test_paragraphs_bullets_and_column_breaks():
         "Første afsnit slutter midt i en sætning.\n\n"
         "• Et punkt der fortsætter på næste linje\n• Andet punkt ved Fjerritslev Gymnasium\n• Tredje\n\n"
         "Et nyt afsnit begynder")
+    # a column break after a slash (action 37's "Krabben/" … "SAH") cuts no paragraph, and no space goes in
+    assert convert.paragraphs(["Fire medarbejdere på Krabben/", "", "SAH er uddannede."], set()) == (
+        "Fire medarbejdere på Krabben/SAH er uddannede.")
 
 
 def test_fields_split_in_published_order_and_twice_printed_labels_merge():

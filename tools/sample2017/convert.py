@@ -166,6 +166,8 @@ def join_lines(lines: list[str], keep: set[str]) -> str:
             text = line
         elif text.endswith("-") and not text.endswith(" -"):
             text = _join_hyphen(text, line, keep)
+        elif text.endswith("/"):  # "Krabben/" + "SAH": a slash at a line's end joins two words
+            text = f"{text}{line}"
         else:
             text = f"{text} {line}"
     return re.sub(r"\s{2,}", " ", text).strip()
@@ -225,7 +227,8 @@ def _continues(previous: list, line: str, keep: set[str], rest: list[str]) -> bo
     if not last or last.endswith(_TERMINAL):
         return False
     last_word = last.rsplit(" ", 1)[-1]
-    return line[:1].islower() or last.endswith("-") or last_word in _OPEN_ENDINGS or _short_tail(previous, rest)
+    return (line[:1].islower() or last.endswith(("-", "/")) or last_word in _OPEN_ENDINGS
+            or _short_tail(previous, rest))
 
 
 def _short_tail(previous: list, rest: list[str]) -> bool:
