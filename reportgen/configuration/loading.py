@@ -17,12 +17,12 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from ..locales import Messages
+from ..locales import Messages, catalogue_placeholders, placeholder_problem
 from ..paths import open_regular_file, read_regular_file
 from ..problems import ConfigError, Finding, Severity, read_problem
 from .glyphs import missing_glyphs
 from .matching import KINDS, find
-from .schema import DEFAULT_CONFIG, Config, KeyPath
+from .schema import DEFAULT_CONFIG, MAIL_FIELDS, Config, KeyPath
 
 MAX_ASSET_BYTES = 20 * 1024 * 1024
 MAX_CONFIG_BYTES = 5 * 1024 * 1024
@@ -51,7 +51,8 @@ def load_config(path: Path | str | None = None) -> tuple[Config, list[Finding]]:
     if unusable_files:
         raise ConfigError([_finding(problem, where, lines.get(loc), Severity.ERROR, language, key=_dotted(loc),
                                     path=str(file)) for loc, file, problem in unusable_files])
-    unusable = _carry_problems(config, where, lines, language) + _glyph_problems(config, where, lines, language)
+    unusable = (_placeholder_problems(config, where, lines, language) + _carry_problems(config, where, lines, language)
+                + _glyph_problems(config, where, lines, language))
     if unusable:
         raise ConfigError(unusable)
     return config, (warnings + _number_warnings(config, numbers, where, lines, language)
@@ -89,6 +90,28 @@ def _value_at(model: Any, loc: KeyPath) -> Any:
 def _line(lines: dict[KeyPath, int], loc: KeyPath) -> int | None:
     """The line of a key path, or of the nearest key above it that has one."""
     return next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
+
+
+def _placeholder_problems(config: Config, where: str, lines: dict[KeyPath, int],
+                          language: str | None) -> list[Finding]:
+    """Every text the configuration gives that reportgen fills in (``labels:``, ``round.message``)
+    may use only the placeholders of the text it replaces, as plain names (``{title}``): never
+    ``{0}``, ``{x.__class__}``, ``{a[0]}``, ``!r`` or a width of a billion."""
+    t = Messages(language)
+    texts: list[tuple[KeyPath, str, set[str]]] = [(("round", "message"), config.round.message, set(MAIL_FIELDS))]
+    for key, text in config.labels.items():
+        allowed = catalogue_placeholders(key)
+        if allowed is not None:  # a key no text has is never filled in
+            texts.append((("labels", key), text, allowed))
+    found = []
+    for loc, text, allowed in texts:
+        problem = placeholder_problem(text, allowed)
+        if problem is not None:
+            named = ", ".join("{" + name + "}" for name in sorted(allowed)) or t("placeholder_problems.none_allowed")
+            found.append(_finding("config-placeholder", where, _line(lines, loc), Severity.ERROR, language,
+                                  key=_dotted(loc), problem=t(f"placeholder_problems.{problem.problem}"),
+                                  placeholder=problem.placeholder, allowed=named))
+    return found
 
 
 def _carry_problems(config: Config, where: str, lines: dict[KeyPath, int], language: str | None) -> list[Finding]:
