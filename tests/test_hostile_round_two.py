@@ -3,13 +3,21 @@ words and titles, what the configuration says, links and odd names in the sheets
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from reportgen.checks import check
 from reportgen.configuration import load_config
 from reportgen.locales import Messages, format_text
+from reportgen.model import MAX_WORD
+from reportgen.pipeline import build
 from reportgen.problems import ConfigError
+from reportgen.render import render_html
+from reportgen.render.text import BREAK, break_long_words, to_html, with_word_breaks
+
+from .conftest import cell_of, pdftotext, set_cells
 
 
 def _edit(report_dir: Path, after: str, text: str) -> Path:
@@ -67,3 +75,62 @@ def test_the_formatter_never_raises_nor_looks_anything_up(text):
     is shown as written."""
     assert Messages("da", {"mail.subject": text})("mail.subject", title="T") == text
     assert format_text(text, {"title": "T", "x": "s"}) == text
+
+
+# --- Bounded work: giant words and titles --------------------------------------------------------
+
+
+def _one_sheet(report_dir: Path) -> Path:
+    """The report folder with action 7's sheet only (a one-action report)."""
+    for other in ("01.xlsx", "25.xlsx"):
+        (report_dir / "sheets" / other).unlink()
+    return report_dir / "sheets" / "07.xlsx"
+
+
+def _said(config, sheet: Path) -> dict[str, tuple[str, str | None, str]]:
+    outcome = check(config)
+    return {f.code: (f.severity.value, f.cell, f.message) for f in outcome.result.findings}
+
+
+def test_a_title_has_300_characters_and_a_word_100(report_dir, config):
+    sheet = _one_sheet(report_dir)
+    title_cell, field_cell = cell_of(sheet, "rg_title"), cell_of(sheet, "rg_field_beskrivelse")
+    words = ("Handlingskatalog for en attraktiv bosætningskommune " * 6)[:250].strip()
+    set_cells(sheet, rg_title=words, rg_field_beskrivelse="Se " + "x" * MAX_WORD + " og " + "y" * 40)
+    assert _said(config, sheet) == {}  # a title of 250 characters, a word of 100: fine
+    set_cells(sheet, rg_title=(words + " ") * 2, rg_field_beskrivelse="Se https://" + "x" * 32_000)
+    said = _said(config, sheet)
+    assert said["line-too-long"][:2] == ("error", title_cell)
+    assert "Titel er 501 tegn" in said["line-too-long"][2] and "højst være 300" in said["line-too-long"][2]
+    assert said["word-too-long"][:2] == ("warning", field_cell)
+    assert "Beskrivelse har et ord på 32008 tegn" in said["word-too-long"][2]
+    set_cells(sheet, rg_title="T" * 32_767, rg_field_beskrivelse="kort")
+    said = _said(config, sheet)
+    assert said["line-too-long"][:2] == ("error", title_cell) and said["word-too-long"][:2] == ("warning", title_cell)
+
+
+def test_a_run_without_spaces_wider_than_a_column_may_break_every_few_characters():
+    """A 32,767-character word took WeasyPrint 48 s to set (it searched it for a break, laying out
+    the rest of the paragraph each time); with a break opportunity every 12 characters it sets as
+    fast as prose. Words of real text are left as they are."""
+    html = str(to_html("Se " + "x" * 32_767 + " og www.example.dk/" + "a" * 50))
+    runs = re.findall(rf"[^\s{BREAK}]+", re.sub(r"<[^>]*>", " ", html))  # the text, without its tags
+    assert max(len(run) for run in runs) <= 12 and "x" * 12 + BREAK + "x" * 12 in html
+    assert str(to_html("Beskæftigelsesforvaltningen og Fjerritslev-Svinkløv-Slettestrand.")) == \
+        "<p>Beskæftigelsesforvaltningen og Fjerritslev-Svinkløv-Slettestrand.</p>"
+    assert BREAK in str(with_word_breaks("T" * 300, ()))
+    assert break_long_words(break_long_words("z" * 100)) == break_long_words("z" * 100)
+
+
+def test_a_long_title_and_a_giant_word_print(report_dir, config, tmp_path):
+    """The title (250 characters) goes into the contents, the bookmarks, both matrices and the
+    running heads; a 32,767-character word into its column: both set, broken where they must."""
+    sheet = _one_sheet(report_dir)
+    title = ("Handlingskatalog for en attraktiv bosætningskommune " * 6)[:250].strip()
+    set_cells(sheet, rg_title=title, rg_field_beskrivelse="Start " + "q" * 32_767 + " slut")
+    html = render_html(check(config).catalogue)
+    assert "q" * 13 not in html and html.count(title) >= 4  # the action, contents, both matrices
+    result = build(config, tmp_path / "out")
+    assert [f.code for f in result.result.findings] == ["word-too-long"]
+    text = pdftotext(result.pdf).replace(BREAK, "")
+    assert "attraktiv bosætningskommune" in text and "Start" in text and "slut" in text
