@@ -175,3 +175,33 @@ def test_extract_refuses_more_attachments_than_an_edition_has(tmp_path, monkeypa
     (finding,) = stop.value.findings
     assert finding.code == "edition-too-many-files" and "21 attached files" in finding.message
     assert "at most 20" in finding.message and not (tmp_path / "out").exists()
+
+
+# --- The configuration says what it means ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(("language", "said"), [("da", "for stor: 10,0 MB; grænsen er 5 MB"),
+                                                ("en", "too large: 10.0 MB; the limit is 5 MB")])
+def test_a_configuration_over_5_mb_is_called_too_large(report_dir, language, said):
+    path = report_dir / "report.yaml"
+    text = path.read_text(encoding="utf-8").replace("  language: da", f"  language: {language}")
+    comments = ("# " + "en lang kommentar " * 5 + "\n").encode()
+    path.write_bytes(text.encode() + comments * ((10 * 2**20 - len(text.encode())) // len(comments) + 1))
+    with pytest.raises(ConfigError) as stop:
+        load_config(path)
+    (finding,) = stop.value.findings
+    assert finding.code == "config-too-large" and said in finding.message
+    assert "UTF-8" not in finding.fix
+
+
+def test_an_impossible_deadline_is_an_error_with_its_line(report_dir):
+    """As the report's date is (tests/test_hostile_faults.py): the loader keeps a date that does not
+    exist as text, and the schema refuses it with the line."""
+    path = report_dir / "report.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  deadline: 2017-05-01", "  deadline: 2017-02-30"),
+                    encoding="utf-8")
+    with pytest.raises(ConfigError) as stop:
+        load_config(path)
+    (finding,) = stop.value.findings
+    assert finding.code == "config-invalid" and finding.cell == f"line {_line_of(path, 'deadline:')}"
+    assert "round.deadline" in finding.message and "2017-02-30" in finding.message

@@ -18,7 +18,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from ..locales import Messages, catalogue_placeholders, placeholder_problem
-from ..paths import open_regular_file, read_regular_file
+from ..paths import open_regular_file, read_head, read_regular_file
 from ..problems import ConfigError, Finding, Severity, read_problem
 from .glyphs import missing_glyphs
 from .matching import KINDS, find
@@ -138,7 +138,10 @@ def _read(path: Path, where: str) -> tuple[dict[str, Any], dict[KeyPath, int], d
     try:
         text = read_regular_file(path, MAX_CONFIG_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        detail = Messages(None)(f"read_problems.{read_problem(exc)}")
+        problem = read_problem(exc)
+        if problem == "too_large":
+            raise ConfigError([_too_large(path, where)]) from None
+        detail = Messages(None)(f"read_problems.{problem}")
         raise ConfigError([_finding("config-unreadable", where, None, Severity.ERROR, None, detail=detail)]) from None
     try:
         data, lines, numbers = _parse_yaml(text)
@@ -157,6 +160,18 @@ def _read(path: Path, where: str) -> tuple[dict[str, Any], dict[KeyPath, int], d
     if not isinstance(data, dict):
         raise ConfigError([_finding("config-not-mapping", where, 1, Severity.ERROR, _sniff_language(text))])
     return data, lines, numbers
+
+
+def _too_large(path: Path, where: str) -> Finding:
+    """A configuration over 5 MB: its size and the limit, in its language if its first 64 kB say it."""
+    try:
+        size, head = path.stat().st_size, read_head(path, 65536).decode("utf-8", "replace")
+    except OSError:
+        size, head = MAX_CONFIG_BYTES + 1, ""
+    language = _sniff_language(head)
+    shown = f"{size / 2**20:.1f}"
+    return _finding("config-too-large", where, None, Severity.ERROR, language,
+                    size=shown if language == "en" else shown.replace(".", ","), limit=MAX_CONFIG_BYTES // 2**20)
 
 
 _FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2")
