@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from pathlib import Path
 from typing import Any
 
@@ -205,3 +206,36 @@ def test_an_impossible_deadline_is_an_error_with_its_line(report_dir):
     (finding,) = stop.value.findings
     assert finding.code == "config-invalid" and finding.cell == f"line {_line_of(path, 'deadline:')}"
     assert "round.deadline" in finding.message and "2017-02-30" in finding.message
+
+
+# --- Files are what they are -------------------------------------------------------------------------
+
+
+def test_a_link_in_the_sheets_folder_is_refused_not_followed(report_dir, config):
+    sheets = report_dir / "sheets"
+    (sheets / "passwd.xlsx").symlink_to("/etc/passwd")
+    (sheets / "26.xlsx").symlink_to(sheets / "25.xlsx")  # even to a real sheet: never followed
+    (sheets / "notes.txt").symlink_to("/etc/hostname")
+    outcome = check(config)
+    said = {f.file: (f.code, f.severity.value, f.message) for f in outcome.result.findings}
+    assert said == {
+        "passwd.xlsx": ("file-link", "error", said["passwd.xlsx"][2]),
+        "26.xlsx": ("file-link", "error", said["26.xlsx"][2]),
+        "notes.txt": ("file-link", "warning", said["notes.txt"][2]),
+    }
+    assert "et link (symbolsk link) til /etc/passwd" in said["passwd.xlsx"][2]
+    assert [a.number for a in outcome.catalogue.actions] == [1, 7, 25] and "passwd.xlsx" not in outcome.sheets
+
+
+def test_a_name_that_is_not_utf8_stops_only_what_it_may_be(report_dir, config):
+    """A sheet with such a name is an error (its action would be missing), another file a warning
+    (it would be skipped anyway); every other sheet is still checked in the same pass."""
+    sheets = os.fsencode(report_dir / "sheets")
+    shutil.copyfile(report_dir / "sheets" / "07.xlsx", os.path.join(sheets, b"07-k\xf8pi.xlsx"))
+    Path(os.fsdecode(os.path.join(sheets, b"m\xf8de.txt"))).write_bytes(b"notes")
+    (report_dir / "sheets" / "25.xlsx").write_bytes(b"not a workbook")
+    outcome = check(config)
+    said = sorted((f.file, f.code, f.severity.value) for f in outcome.result.findings)
+    assert said == [("07-k\\xf8pi.xlsx", "file-name-encoding", "error"), ("25.xlsx", "file-text", "error"),
+                    ("m\\xf8de.txt", "file-name-encoding", "warning")]
+    assert [a.number for a in outcome.catalogue.actions] == [1, 7]
