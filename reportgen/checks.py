@@ -14,7 +14,7 @@ from typing import Any
 
 from .configuration import Config, names
 from .mentions import Link, links
-from .model import Action, Catalogue, Role
+from .model import MAX_LINE, MAX_WORD, Action, Catalogue, Role
 from .problems import CheckResult, Finding, Severity
 from .sheets.files import discover
 from .sheets.layout import MAX_CELL_TEXT, TEMPLATE_VERSION, Item, Kind, choices, items
@@ -156,15 +156,28 @@ class _SheetCheck:
         if item.kind is Kind.NUMBER:
             return self._number(item, cell.value, text)
         if item.kind in (Kind.TEXT, Kind.LONG_TEXT):
-            if len(text) > MAX_CELL_TEXT:
-                self.report("text-too-long", item, length=len(text), limit=MAX_CELL_TEXT)
-            return " ".join(text.split()) if item.kind is Kind.TEXT else text
+            return self._text(item, text)
         if not text:
             return None
         lookup = {
             Kind.THEME: self._theme, Kind.STATUS: self._status, Kind.YES_NO: self._yes_no, Kind.ROLE: self._role,
         }[item.kind]
         return lookup(item, text)
+
+    def _text(self, item: Item, text: str) -> str:
+        """A text within its bounds: a cell's (Excel's own), a line's (a title: 300 characters), and
+        a word's (100 characters without a space: a warning; it is printed broken anywhere)."""
+        if item.kind is Kind.TEXT:
+            text = " ".join(text.split())
+        if len(text) > MAX_CELL_TEXT:
+            self.report("text-too-long", item, length=len(text), limit=MAX_CELL_TEXT)
+        elif item.kind is Kind.TEXT and len(text) > MAX_LINE:
+            self.report("line-too-long", item, label=item.label, length=len(text), limit=MAX_LINE)
+        longest = max(text.split(), key=len, default="") if len(text) > MAX_WORD else ""
+        if len(longest) > MAX_WORD:
+            self.report("word-too-long", item, Severity.WARNING, label=item.label, length=len(longest),
+                        limit=MAX_WORD, start=longest[:40])
+        return text
 
     def _number(self, item: Item, raw: object, text: str) -> int | None:
         if not text:

@@ -13,6 +13,9 @@ from typing import Any
 
 from .configuration import Config, Status, Theme
 
+MAX_LINE = 300  # characters of a one-line text (a title): a long title of 250 prints; 32,767 would not
+MAX_WORD = 100  # characters without a space: longer than any real word, and than most web addresses
+
 
 class Role(str, enum.Enum):
     ANCHORING = "anchoring"

@@ -156,6 +156,29 @@ def test_the_preview_answers_only_its_own_address(server):
     assert _get(server, f"127.0.0.1:{port}")[0] != 403
 
 
+def _raw(server: PreviewServer, head: str) -> bytes:
+    """The whole answer to a request written byte for byte (http.client would not send two Hosts)."""
+    with socket.create_connection(server.server_address, timeout=10) as client:
+        client.sendall(head.encode("latin-1") + b"\r\n")
+        answer = b""
+        while chunk := client.recv(65536):  # the server closes after a bad request
+            answer += chunk
+    return answer
+
+
+def test_the_preview_refuses_a_request_with_two_hosts(server):
+    """RFC 9112, 3.2: more than one Host line is answered 400, whichever comes first; so is an
+    HTTP/1.1 request without one."""
+    own = f"127.0.0.1:{server.server_address[1]}"
+    for hosts in ([own, "attacker.example"], ["attacker.example", own], [own, own]):
+        answer = _raw(server, "GET / HTTP/1.1\r\n" + "".join(f"Host: {h}\r\n" for h in hosts)
+                      + "Connection: close\r\n")
+        assert answer.startswith(b"HTTP/1.0 400 ") and "præcis én Host-linje".encode() in answer, (hosts, answer[:80])
+    assert _raw(server, "GET / HTTP/1.1\r\nConnection: close\r\n").startswith(b"HTTP/1.0 400 ")
+    one = _raw(server, f"GET / HTTP/1.1\r\nHost: {own}\r\nConnection: close\r\n")
+    assert one.split(b" ")[1] not in (b"400", b"403")  # one Host, its own: served (404: nothing built yet)
+
+
 def test_the_preview_closes_an_idle_connection(server):
     with socket.create_connection(server.server_address, timeout=10) as idle:
         idle.sendall(b"GET / HTTP/1.1\r\n")  # and then nothing more

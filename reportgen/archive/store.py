@@ -27,7 +27,7 @@ from ..pipeline import Edition, load, make_edition
 from ..problems import AlreadyPublished, ConfigError, Finding, ReportgenError, Severity, read_problem
 from ..progress import Progress, silent
 from ..render import template_dirs
-from ..writers import inside, remove_stale_parts, remove_tree, write_bytes, write_failed
+from ..writers import inside, remove_stale_parts, remove_tree, write_all, write_failed
 
 DEFAULT_ARCHIVE = Path("archive")  # beside the configuration
 MANIFEST = "manifest.json"
@@ -274,7 +274,7 @@ def extract(pdf: Path, out_dir: Path, t: Messages, *, force: bool = False) -> li
     PDF itself (never, even with ``force``)."""
     found = read_attachments(pdf, t)
     plan = _extract_plan(pdf, out_dir, {name: data for name, (data, _) in found.items()}, t, force)
-    return [write_bytes(target, data, t) for target, data in plan]
+    return write_all(plan, t)
 
 
 def _extract_plan(pdf: Path, out_dir: Path, found: dict[str, bytes], t: Messages,

@@ -17,12 +17,12 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from ..locales import Messages
-from ..paths import open_regular_file, read_regular_file
+from ..locales import Messages, catalogue_placeholders, placeholder_problem
+from ..paths import open_regular_file, read_head, read_regular_file
 from ..problems import ConfigError, Finding, Severity, read_problem
 from .glyphs import missing_glyphs
 from .matching import KINDS, find
-from .schema import DEFAULT_CONFIG, Config, KeyPath
+from .schema import DEFAULT_CONFIG, MAIL_FIELDS, Config, KeyPath
 
 MAX_ASSET_BYTES = 20 * 1024 * 1024
 MAX_CONFIG_BYTES = 5 * 1024 * 1024
@@ -51,7 +51,8 @@ def load_config(path: Path | str | None = None) -> tuple[Config, list[Finding]]:
     if unusable_files:
         raise ConfigError([_finding(problem, where, lines.get(loc), Severity.ERROR, language, key=_dotted(loc),
                                     path=str(file)) for loc, file, problem in unusable_files])
-    unusable = _carry_problems(config, where, lines, language) + _glyph_problems(config, where, lines, language)
+    unusable = (_placeholder_problems(config, where, lines, language) + _carry_problems(config, where, lines, language)
+                + _glyph_problems(config, where, lines, language))
     if unusable:
         raise ConfigError(unusable)
     return config, (warnings + _number_warnings(config, numbers, where, lines, language)
@@ -91,6 +92,28 @@ def _line(lines: dict[KeyPath, int], loc: KeyPath) -> int | None:
     return next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
 
 
+def _placeholder_problems(config: Config, where: str, lines: dict[KeyPath, int],
+                          language: str | None) -> list[Finding]:
+    """Every text the configuration gives that reportgen fills in (``labels:``, ``round.message``)
+    may use only the placeholders of the text it replaces, as plain names (``{title}``): never
+    ``{0}``, ``{x.__class__}``, ``{a[0]}``, ``!r`` or a width of a billion."""
+    t = Messages(language)
+    texts: list[tuple[KeyPath, str, set[str]]] = [(("round", "message"), config.round.message, set(MAIL_FIELDS))]
+    for key, text in config.labels.items():
+        allowed = catalogue_placeholders(key)
+        if allowed is not None:  # a key no text has is never filled in
+            texts.append((("labels", key), text, allowed))
+    found = []
+    for loc, text, allowed in texts:
+        problem = placeholder_problem(text, allowed)
+        if problem is not None:
+            named = ", ".join("{" + name + "}" for name in sorted(allowed)) or t("placeholder_problems.none_allowed")
+            found.append(_finding("config-placeholder", where, _line(lines, loc), Severity.ERROR, language,
+                                  key=_dotted(loc), problem=t(f"placeholder_problems.{problem.problem}"),
+                                  placeholder=problem.placeholder, allowed=named))
+    return found
+
+
 def _carry_problems(config: Config, where: str, lines: dict[KeyPath, int], language: str | None) -> list[Finding]:
     """``round.carry`` may map an old item only to one this configuration has (or to null)."""
     t = Messages(language)
@@ -115,7 +138,10 @@ def _read(path: Path, where: str) -> tuple[dict[str, Any], dict[KeyPath, int], d
     try:
         text = read_regular_file(path, MAX_CONFIG_BYTES).decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        detail = Messages(None)(f"read_problems.{read_problem(exc)}")
+        problem = read_problem(exc)
+        if problem == "too_large":
+            raise ConfigError([_too_large(path, where)]) from None
+        detail = Messages(None)(f"read_problems.{problem}")
         raise ConfigError([_finding("config-unreadable", where, None, Severity.ERROR, None, detail=detail)]) from None
     try:
         data, lines, numbers = _parse_yaml(text)
@@ -134,6 +160,18 @@ def _read(path: Path, where: str) -> tuple[dict[str, Any], dict[KeyPath, int], d
     if not isinstance(data, dict):
         raise ConfigError([_finding("config-not-mapping", where, 1, Severity.ERROR, _sniff_language(text))])
     return data, lines, numbers
+
+
+def _too_large(path: Path, where: str) -> Finding:
+    """A configuration over 5 MB: its size and the limit, in its language if its first 64 kB say it."""
+    try:
+        size, head = path.stat().st_size, read_head(path, 65536).decode("utf-8", "replace")
+    except OSError:
+        size, head = MAX_CONFIG_BYTES + 1, ""
+    language = _sniff_language(head)
+    shown = f"{size / 2**20:.1f}"
+    return _finding("config-too-large", where, None, Severity.ERROR, language,
+                    size=shown if language == "en" else shown.replace(".", ","), limit=MAX_CONFIG_BYTES // 2**20)
 
 
 _FONT_MAGIC = (b"\x00\x01\x00\x00", b"OTTO", b"true", b"ttcf", b"wOFF", b"wOF2")

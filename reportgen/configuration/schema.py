@@ -31,7 +31,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from ..locales import Messages
+from ..locales import Messages, format_text
 from .names import slugify
 
 DEFAULT_CONFIG = Path("inputs/report.yaml")
@@ -430,6 +430,9 @@ class ProofSettings(_Model):
     """A page filled less than this share (0-1) is marked by the proof, unless it ends a part."""
 
 
+MAIL_FIELDS = ("person", "title", "deadline", "address", "count", "organisation")  # round.message's placeholders
+
+
 class Round(_Model):
     """The collection round: what ``reportgen sheets --mail`` tells owners, what ``check`` expects."""
 
@@ -441,8 +444,8 @@ class Round(_Model):
     subject: Text = ""
     """The drafts' subject; default: "<title>: your standard sheet" in the report's language."""
     message: str = ""
-    """The drafts' text, with `{person}`, `{title}`, `{deadline}`, `{address}`, `{count}`, `{organisation}`; default:
-    the locale's."""
+    """The drafts' text, with `{person}`, `{title}`, `{deadline}`, `{address}`, `{count}`, `{organisation}` (no other
+    placeholder; a brace itself is written `{{`); default: the locale's."""
     expected: Path | None = None
     """The actions this round expects (the `round.json` that `reportgen sheets` writes, or an edition's `data.json`),
     relative to the configuration: `check` then says what is still missing. Example: ../out/round.json"""
@@ -493,7 +496,9 @@ class Config(_Model):
     """An earlier edition (its archive folder, PDF or data.json, relative to the configuration): adds the list of
     changes since it."""
     labels: dict[str, str] = {}
-    """Any text reportgen prints, by its key in `reportgen/locales/<language>.yaml`, for this report only. Example:
+    """Any text reportgen prints, by its key in `reportgen/locales/<language>.yaml`, for this report only. A text may
+    use the placeholders of the text it replaces, as plain names (`{title}`, at most an alignment and a width:
+    `{count:>3}`); `{0}`, `{x.y}`, `{x[0]}` or a lone brace is an error (a brace itself is written `{{`). Example:
     {report.legend: Key}"""
     hyphenation: dict[HyphenWord, HyphenBreaks] = {}
     """Words the Danish (or English) hyphenation dictionary breaks wrongly, each with the only places it
@@ -568,8 +573,8 @@ class Config(_Model):
         if pattern is None:
             pattern = "[ {running} ] " + self.messages("report.version") + " {version}"
         r = self.report
-        return pattern.format(title=r.title, running=r.running, version=r.version, edition=r.edition,
-                              date=r.date.isoformat(), organisation=r.organisation)
+        return format_text(pattern, {"title": r.title, "running": r.running, "version": r.version,
+                                     "edition": r.edition, "date": r.date.isoformat(), "organisation": r.organisation})
 
     def file_refs(self) -> list[tuple[KeyPath, Path]]:
         """The files the configuration names (fonts, logo, pictures): key path and the path as written."""

@@ -90,18 +90,29 @@ def report_files(config: Config) -> list[tuple[str, Path]]:
 
 
 MAX_PDF_BYTES = 512 * 1024 * 1024
+MAX_ATTACHMENTS = 12_000  # a sheet for each of 9999 actions, the data, the configuration, fonts, templates
+MAX_ATTACHED_BYTES = MAX_PDF_BYTES  # all attached files together, unpacked
 
 
 def read_attachments(pdf: Path, t: Messages) -> dict[str, tuple[bytes, str]]:
-    """Every associated file of a PDF: name -> (bytes, relationship)."""
+    """Every associated file of a PDF: name -> (bytes, relationship). At most ``MAX_ATTACHMENTS``
+    files of at most 512 MB together, unpacked (pypdf bounds each stream's unpacking as well)."""
     try:
         reader = PdfReader(io.BytesIO(read_regular_file(pdf, MAX_PDF_BYTES)))
-        found = {}
+        found, total = {}, 0
         root: Any = reader.trailer["/Root"]
-        for reference in root.get("/AF", []):
+        listed = root.get("/AF", [])
+        if len(listed) > MAX_ATTACHMENTS:
+            raise ConfigError([t.finding("edition-too-many-files", Severity.ERROR, file=str(pdf), count=len(listed),
+                                         limit=MAX_ATTACHMENTS)])
+        for reference in listed:
             spec = reference.get_object()
             name = str(spec.get("/UF") or spec.get("/F"))
             data = spec["/EF"]["/F"].get_object().get_data()
+            total += len(data)
+            if total > MAX_ATTACHED_BYTES:
+                raise ConfigError([t.finding("edition-files-too-large", Severity.ERROR, file=str(pdf),
+                                             limit=MAX_ATTACHED_BYTES // 2**20)])
             found[name] = (data, str(spec.get("/AFRelationship", "/Unspecified")).lstrip("/"))
         return found
     except (OSError, PyPdfError, KeyError, ValueError, TypeError, AttributeError) as exc:

@@ -59,8 +59,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:
         path = unquote(urlsplit(self.path).path)
         preview = self.server.preview
-        if (self.headers.get("Host") or "").strip().lower() not in self.server.hosts():
-            t = preview.config.messages if preview.config else Messages(None)
+        t = preview.config.messages if preview.config else Messages(None)
+        hosts = self.headers.get_all("Host") or []
+        if len(hosts) > 1 or (not hosts and self.request_version != "HTTP/1.0"):
+            # RFC 9112, 3.2: more than one Host line (or none in HTTP/1.1) is a bad request; which one
+            # would count is exactly what a proxy and this server could disagree on.
+            self.close_connection = True
+            return self._send(400, t("preview.host_count").encode("utf-8"), "text/plain; charset=utf-8")
+        if (hosts[0] if hosts else "").strip().lower() not in self.server.hosts():
             return self._send(403, t("preview.host_refused").encode("utf-8"), "text/plain; charset=utf-8")
         if path == EVENTS_URL:
             return self._events(preview)

@@ -7,6 +7,7 @@ single template or stylesheet by name without forking.
 
 from __future__ import annotations
 
+import dataclasses
 import traceback
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,7 @@ from ..model import Action, Catalogue, Role
 from ..paths import default_templates_dir
 from ..problems import BuildError, Finding, Severity
 from .assets import Assets
-from .text import to_html, web_links, with_word_breaks
+from .text import break_long_words, to_html, web_links, with_word_breaks
 
 
 def template_dirs(config: Config) -> list[Path]:
@@ -60,6 +61,8 @@ def context(catalogue: Catalogue, changes: list[ActionChange] | None = None,
             assets: Assets | None = None) -> dict[str, Any]:
     config = catalogue.config
     assets = assets or Assets(config, template_dirs(config))
+    catalogue = printable(catalogue)
+    changes = [dataclasses.replace(c, title=break_long_words(c.title)) for c in changes] if changes else changes
     return {
         "asset": assets.url,
         "web": assets.web,
@@ -80,6 +83,17 @@ def context(catalogue: Catalogue, changes: list[ActionChange] | None = None,
         "Role": Role,
         "escape": escape,
     }
+
+
+def printable(catalogue: Catalogue) -> Catalogue:
+    """The catalogue as the pages print it: a run without spaces longer than any real word (in a
+    title, a name, a text) with a break opportunity every few characters (``break_long_words``);
+    the data (CSV, JSON, the archive) keeps what the sheet said."""
+    def printed(action: Action) -> Action:
+        return dataclasses.replace(action, title=break_long_words(action.title),
+                                   responsible=break_long_words(action.responsible),
+                                   texts={key: break_long_words(text) for key, text in action.texts.items()})
+    return dataclasses.replace(catalogue, actions=[printed(action) for action in catalogue.actions])
 
 
 def _role_mark(config: Config, action: Action, key: str) -> str:

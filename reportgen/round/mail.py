@@ -13,6 +13,7 @@ from email.policy import SMTP
 from pathlib import Path
 
 from ..configuration import Config, slugify
+from ..locales import format_text
 from ..writers import inside, write_bytes
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
@@ -31,7 +32,7 @@ def draft(config: Config, person: str, sheets: list[Path]) -> EmailMessage:
         message["Reply-To"] = round_.return_address
     message["To"] = round_.people.get(person, "")
     message["X-Unsent"] = "1"
-    message.set_content((round_.message or t("mail.body")).format_map(_Keep(params)))
+    message.set_content(format_text(round_.message, params) if round_.message else t("mail.body", **params))
     digest = hashlib.sha256(person.encode())
     for sheet in sheets:
         data = sheet.read_bytes()
@@ -53,8 +54,3 @@ def write_drafts(config: Config, sheets_by_person: dict[str, list[Path]], out_di
 
 def _date(day: dt.date, language: str) -> str:
     return f"{day.day}.{day.month}.{day.year}" if language == "da" else day.isoformat()
-
-
-class _Keep(dict[str, object]):
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"

@@ -45,7 +45,9 @@ class SheetFile:
 def discover(config: Config, paths: list[Path] | None) -> tuple[list[SheetFile], list[Finding]]:
     """Expand the given files and folders (default: the configured sheets folder). What a folder
     holds that cannot be a sheet although it is named like one (a folder, a pipe, a broken link)
-    is a warning; a folder that cannot be listed is an error."""
+    is a warning; a symbolic link to a file is never followed (an error if it is named like a
+    spreadsheet); a name that is not UTF-8 is an error if it is named like a spreadsheet (a warning
+    otherwise), and every other file is still checked; a folder that cannot be listed is an error."""
     t = config.messages
     roots = paths or [config.sheets_dir]
     files: list[SheetFile] = []
@@ -61,9 +63,21 @@ def discover(config: Config, paths: list[Path] | None) -> tuple[list[SheetFile],
         else:
             findings.append(t.finding("inputs-missing", Severity.ERROR, file=str(root), path=str(root)))
     named = [f for f in files if _name_is_text(f.name)]
-    findings += [t.finding("file-name-encoding", Severity.ERROR, file=shown(f.name))
+    findings += [t.finding("file-name-encoding", _severity(f.path), file=shown(f.name))
                  for f in files if f not in named]
     return named, findings
+
+
+def _link_target(link: Path) -> str:
+    try:
+        return shown(os.readlink(link))
+    except OSError:  # gone since it was looked at
+        return "?"
+
+
+def _severity(path: Path) -> Severity:
+    """An error for what may be a sheet (an action would be missing), a warning for another file."""
+    return Severity.ERROR if path.suffix.lower() in SPREADSHEET_SUFFIXES else Severity.WARNING
 
 
 def _folder(root: Path, config: Config) -> tuple[list[SheetFile], list[Finding]]:
@@ -78,7 +92,10 @@ def _folder(root: Path, config: Config) -> tuple[list[SheetFile], list[Finding]]
         if _silently_skipped(entry):
             continue
         kind = _entry_kind(entry)
-        if kind == "file":
+        if kind in ("file", "not_regular") and entry.is_symlink():  # never followed, as in the archive
+            findings.append(t.finding("file-link", _severity(entry), file=shown(entry.name),
+                                      target=_link_target(entry)))
+        elif kind == "file":
             files.append(SheetFile(entry, entry.name))
         elif entry.suffix.lower() in SPREADSHEET_SUFFIXES:
             findings.append(t.finding("file-skipped", Severity.WARNING, file=shown(entry.name),
