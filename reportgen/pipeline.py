@@ -16,14 +16,14 @@ from typing import TYPE_CHECKING, Any
 
 from . import opendata
 from .checks import CheckOutcome, check
-from .configuration import DEFAULT_CONFIG, Config, load_config
+from .configuration import Config, find_config, load_config
 from .diff import ActionChange, diff_editions
 from .history import History
 from .locales import Messages
 from .model import Action, Catalogue
 from .problems import CheckResult, ConfigError, Finding, InputsError, Severity, read_problem
 from .progress import Progress, silent
-from .writers import inside, write_together
+from .writers import inside, write_folder
 
 if TYPE_CHECKING:
     from .pdf import Document
@@ -38,7 +38,7 @@ def load(config: Config | Path | str | None = None,
     or as given when a caller has loaded it already."""
     if isinstance(config, Config):
         return config, list(warnings or [])
-    return load_config(config or DEFAULT_CONFIG)
+    return load_config(config or find_config())
 
 
 def check_inputs(config: Config, warnings: list[Finding] | None = None, paths: list[Path] | None = None,
@@ -142,27 +142,30 @@ def _changes(catalogue: Catalogue, since: Path | None) -> list[ActionChange] | N
 def build(config: Config | Path | str | None = None, out_dir: Path | str | None = None, *,
           warnings: list[Finding] | None = None, strict: bool = False, changes_since: Path | None = None,
           progress: Progress = silent, history: History | None = None) -> BuildResult:
-    """Check, make the edition, and write its PDF, its HTML and its web edition into ``out_dir``
-    (all three appear together, or none does; default: ``build/`` beside the configuration).
-    ``config``: a loaded configuration (with its ``warnings``) or the path of one."""
+    """Check, make the edition, and write its PDF, its HTML, its web edition and its open data into
+    one folder named for the edition, ``out_dir/<slug>-<edition>-v<version>/`` (default ``out_dir``:
+    ``build/`` beside the configuration). The folder is written whole under a temporary name and
+    swapped in with one rename: a reader sees the last build's set or this one's, never a mix, and
+    another edition's folder is never touched. ``config``: a loaded configuration (with its
+    ``warnings``) or the path of one."""
     config, warnings = load(config, warnings)
     edition = make_edition(config, warnings, strict=strict, changes_since=changes_since, progress=progress,
                            history=history)
-    pdf_name = edition.config.report.pdf_name
+    pdf_name, stem = edition.config.report.pdf_name, edition.stem
     data = opendata.package(edition.outcome.catalogue)
     web = web_edition(edition.outcome.catalogue, edition.changes, pdf_link=pdf_name, data_link=opendata.FOLDER,
                       history=history)
     web |= {pdf_name: edition.pdf} | {f"{opendata.FOLDER}/{name}": content for name, content in data.items()}
     out = Path(out_dir) if out_dir is not None else config.base_dir / DEFAULT_OUT
     t = config.messages
-    html_path = inside(out, f"{edition.stem}.html", t)
-    pdf_path = inside(out, pdf_name, t)
-    web_path = inside(out, f"{edition.stem}-web", t)
-    data_path = inside(out, f"{edition.stem}-data", t)
-    write_together({html_path: edition.html.encode("utf-8"), pdf_path: edition.pdf}, {web_path: web, data_path: data},
-                   t)
-    return BuildResult(pdf_path, html_path, web_path, edition.pages, len(edition.outcome.catalogue.actions),
-                       edition.outcome.result, edition.config, edition.proof, data_path)
+    folder = inside(out, stem, t)
+    files: dict[str, bytes | Path] = {f"{stem}.html": edition.html.encode("utf-8"), pdf_name: edition.pdf}
+    files |= {f"{stem}-web/{name}": content for name, content in web.items()}
+    files |= {f"{stem}-data/{name}": content for name, content in data.items()}
+    write_folder(folder, files, t)
+    return BuildResult(folder / pdf_name, folder / f"{stem}.html", folder / f"{stem}-web", edition.pages,
+                       len(edition.outcome.catalogue.actions), edition.outcome.result, edition.config, edition.proof,
+                       folder / f"{stem}-data")
 
 
 def load_catalogue(config: Config, source: Path | None = None) -> tuple[Catalogue, CheckResult | None]:

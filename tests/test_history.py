@@ -68,9 +68,9 @@ def test_a_build_shows_the_history_on_each_action_and_on_a_page(copy_report, tmp
     run = CliRunner().invoke(cli, ["build", "-c", str(config_path), "--out", str(tmp_path / "out")])
     assert run.exit_code == 0, run.output
     out = tmp_path / "out"
-    web = next(out.glob("*-web")) / "index.html"
+    web = next(out.glob("*/*-web")) / "index.html"
     page = web.read_text(encoding="utf-8")
     assert "Status i udgaverne:</strong>" in page and "2.6.2017: Igangsat · 3.6.2017" not in page  # only archived
     assert "2.6.2017: Igangsat" in page
-    text = pdftotext(next(out.glob("*.pdf")))
+    text = pdftotext(next(out.glob("*/*.pdf")))
     assert "Udvikling siden sidste år" in text and "2.6.2017" in text

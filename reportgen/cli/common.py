@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.logging import RichHandler
 from rich.status import Status
 
-from ..configuration import DEFAULT_CONFIG
+from ..configuration import find_config
 from ..locales import Messages
 from ..pipeline import load
 from ..problems import BuildError, CheckResult, Finding, InputsError, ReportgenError, Severity
@@ -47,8 +47,8 @@ def setup_logging(verbose: int, quiet: bool) -> None:
 
 
 config_option = click.option(
-    "--config", "-c", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_CONFIG,
-    show_default=True, help="The report configuration (YAML).")
+    "--config", "-c", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=find_config,
+    show_default="report.yaml here, else inputs/report.yaml", help="The report configuration (YAML).")
 
 
 def common_options(func: F) -> F:

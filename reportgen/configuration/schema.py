@@ -35,6 +35,14 @@ from ..locales import Messages
 from .names import slugify
 
 DEFAULT_CONFIG = Path("inputs/report.yaml")
+CONFIG_PLACES = (Path("report.yaml"), DEFAULT_CONFIG)  # where a command looks when -c is not given, in order
+
+
+def find_config(folder: Path | None = None) -> Path:
+    """The configuration a command uses when none is named, as MkDocs finds ``mkdocs.yml``:
+    ``report.yaml`` in the working folder (or ``folder``), else ``inputs/report.yaml``."""
+    base = folder if folder is not None else Path()
+    return next((place for place in CONFIG_PLACES if (base / place).is_file()), DEFAULT_CONFIG)
 KeyPath = tuple[str | int, ...]  # where a value is: ("themes", 0, "heading")
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,30}$")]
@@ -91,8 +99,9 @@ class ReportMeta(_Model):
     running_title: Text | None = None
     """The title in the running line; default: the title in upper case."""
     slug: Slug | None = None
-    """The PDF's file name before `-v<version>.pdf` (a-z, 0-9, `.`, `-`); default: made from the title. Example:
-    annual-plan-2018"""
+    """The output names' start, before `-v<version>` (a-z, 0-9, `.`, `-`); default: made from the title. The edition
+    is added after it unless it is already in it (`plan` of edition 2018: `plan-2018-v1.0.pdf`), so one edition's
+    files never replace another's. Example: annual-plan-2018"""
 
     @field_validator("edition", "version", mode="before")
     @classmethod
@@ -112,7 +121,11 @@ class ReportMeta(_Model):
 
     @property
     def file_stem(self) -> str:
-        return f"{self.slug or slugify(self.title)}-v{self.version}"
+        """``<slug>-<edition>-v<version>``; the edition left out when the slug already has it."""
+        base, edition = self.slug or slugify(self.title), slugify(self.edition)
+        if edition and f"-{edition}-" not in f"-{base}-":
+            base = f"{base}-{edition}"
+        return f"{base}-v{self.version}"
 
     @property
     def pdf_name(self) -> str:
