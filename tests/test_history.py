@@ -41,7 +41,8 @@ def test_three_editions_make_a_history(copy_report, tmp_path):
     assert [e.version for e in found.editions] == ["1.0", "2.0", "3.0"] and found.problems == []
     for number in (7, 25):
         assert [e.statuses[number][1] for e in found.editions] == [s[number] for s in STATUSES.values()]
-    assert found.changed(7) == "2.0" and found.changed(25) == "3.0" and found.changed(1) is None
+    assert [e.label for e in found.editions] == ["2017 v1.0", "2017 v2.0", "2017 v3.0"]  # one edition, three versions
+    assert found.changed(7) == "2017 v2.0" and found.changed(25) == "2017 v3.0" and found.changed(1) is None
 
     run = CliRunner().invoke(cli, ["history", "-c", str(config_path), "--archive", str(archive), "--format", "json"])
     assert run.exit_code == 0, run.output
@@ -55,7 +56,7 @@ def test_three_editions_make_a_history(copy_report, tmp_path):
     damaged = read_history(archive, config)
     assert [e.version for e in damaged.editions] == ["1.0", "3.0"]
     assert damaged.problems[0].code == "history-edition-left-out" and str(folders["v2"]) in damaged.problems[0].file
-    assert damaged.changed(7) == "3.0"
+    assert damaged.changed(7) == "2017 v3.0"
     text = CliRunner().invoke(cli, ["history", "-c", str(config_path), "--archive", str(archive)])
     assert text.exit_code == 0 and "history-edition-left-out" in text.output and "Realiseres ikke" in text.output
 
@@ -70,7 +71,11 @@ def test_a_build_shows_the_history_on_each_action_and_on_a_page(copy_report, tmp
     out = tmp_path / "out"
     web = next(out.glob("*/*-web")) / "index.html"
     page = web.read_text(encoding="utf-8")
-    assert "Status i udgaverne:</strong>" in page and "2.6.2017: Igangsat · 3.6.2017" not in page  # only archived
-    assert "2.6.2017: Igangsat" in page
-    text = pdftotext(next(out.glob("*/*.pdf")))
-    assert "Udvikling siden sidste år" in text and "2.6.2017" in text
+    # The edition being built is in its own history, each labelled by edition and version.
+    said = "Status i udgaverne:</strong> 2017 v2.6.2017: Igangsat · 2017 v3.6.2017: Afsluttet (ændret i 2017 v3.6.2017)"
+    assert said in " ".join(page.split())
+    text = " ".join(pdftotext(next(out.glob("*/*.pdf"))).split())
+    assert "Udvikling siden sidste år" in text and "2017 v2.6.2017 2017 v3.6.2017" in text
+    # The changes since the last published edition, by default, naming it.
+    assert "Ændringer siden sidste status Sammenlignet med udgave 2017, version 2.6.2017, af 2.6.2017." in text
+    assert "Ændringer siden den sidst udgivne udgave:" in run.output

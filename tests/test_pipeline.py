@@ -182,3 +182,19 @@ def test_owners_text_is_written_back_as_text_never_as_a_formula(report_dir, tmp_
     assert again.result.errors == []
     [read] = again.catalogue.actions
     assert (read.texts["maal"], read.texts["tid"], read.responsible, read.title) == tuple(HOSTILE)
+
+
+@pytest.mark.parametrize(("title", "item"), [("Planen for byen.", "Planen for byen. – titel"),
+                                              ("Hvorfor ikke?", "Hvorfor ikke? – titel"),
+                                              ("Byen og …", "Byen og … – titel"), ("Mål:", "Mål: titel"),
+                                              ("Planen", "Planen: titel")])
+def test_the_changes_list_never_doubles_a_titles_punctuation(sample_catalogue, title, item):
+    """A title that ends a sentence gets no ":" after its full stop (".:", "?:", "…:"), issue 24."""
+    before = {a.number: a for a in sample_catalogue.actions}
+    after = Catalogue(sample_catalogue.config, [dataclasses.replace(before[7], title=title)])
+    changes = diff_editions(Catalogue(sample_catalogue.config, [before[7]]).to_dict(), after.to_dict())
+    html = render_html(after, changes=changes)
+    section = html[html.index('<section class="changes"'):]
+    (shown,) = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", li)).strip()
+                for li in re.findall(r"<li>(.*?)</li>", section[:section.index("</section>")], re.DOTALL)]
+    assert shown.startswith(f"7. {item} ")

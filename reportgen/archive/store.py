@@ -45,14 +45,15 @@ def version_dir(archive: Path, report: ReportMeta, t: Messages) -> Path:
 
 def publish(config: Config | Path | str | None = None, archive: Path | str | None = None, *,
             warnings: list[Finding] | None = None, strict: bool = False, progress: Progress = silent,
-            history: History | None = None) -> Path:
+            history: History | None = None, changes_since: Path | None = None, changes: bool = True) -> Path:
     """Build and file the edition (default archive: ``archive/`` beside the configuration); refuse
     if this version is already in the archive."""
     config, warnings = load(config, warnings)
     report, t = config.report, config.messages
     target = version_dir(Path(archive) if archive is not None else config.base_dir / DEFAULT_ARCHIVE, report, t)
     _refuse_if_published(target, report, t)
-    edition = make_edition(config, warnings, strict=strict, progress=progress, history=history)
+    edition = make_edition(config, warnings, strict=strict, progress=progress, history=history,
+                           changes_since=changes_since, changes=changes)
     _refuse_if_published(target, report, t)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

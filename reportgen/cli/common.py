@@ -8,7 +8,7 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -22,6 +22,9 @@ from ..problems import BuildError, CheckResult, Finding, InputsError, ReportgenE
 from ..progress import Progress
 from ..writers import write_problem
 from .text import findings_text, printable, summary_line
+
+if TYPE_CHECKING:  # the archive's modules load with the commands that use them, not with check
+    from ..archive.previous import ChangesSource
 
 
 class _Console(Console):
@@ -63,6 +66,24 @@ def common_options(func: F) -> F:
         with stops(strict=kwargs.get("strict", False), config_path=kwargs.get("config_path")):
             return func(*args, quiet=quiet, **kwargs)
     return wrapper  # type: ignore[return-value]
+
+
+def changes_options(func: F) -> F:
+    """--changes-since and --no-changes, for the commands that make an edition (build, publish)."""
+    func = click.option("--no-changes", is_flag=True,
+                        help="No list of changes (by default: since the last edition published in the archive).")(func)
+    return click.option("--changes-since", type=click.Path(exists=True, path_type=Path),
+                        help="The earlier edition the list of changes counts from (archive folder, PDF or data JSON). "
+                             "Default: the last one published in the archive.")(func)
+
+
+def say_changes(found: ChangesSource, archive: Path, t: Messages, quiet: bool) -> None:
+    """Which edition the list of changes counts from, or why there is none: never left out silently."""
+    if quiet:
+        return
+    for problem in found.problems:
+        err.print(t.describe(problem))
+    err.print(t(f"cli.changes_{found.reason}", path=found.source or archive))
 
 
 class stops:  # noqa: N801 - used as a context manager, like contextlib's

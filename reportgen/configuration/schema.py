@@ -502,8 +502,12 @@ class Config(_Model):
     history: HistorySettings = HistorySettings()
     """Each action's status in the archived editions (see `history`)."""
     changes_since: Path | None = None
-    """An earlier edition (its archive folder, PDF or data.json, relative to the configuration): adds the list of
-    changes since it."""
+    """An earlier edition (its archive folder, PDF or data.json, relative to the configuration) that the list of
+    changes counts from, in place of the last one published in the archive. Example: archive/2024/v1.0"""
+    changes: bool = True
+    """`build` and `publish` add the list of changes since the last edition published in the archive (`history.archive`,
+    or `archive/` beside the configuration; `publish --archive`); false: no list unless `changes_since` or
+    `--changes-since` names an edition. Example: false"""
     labels: dict[str, str] = {}
     """Any text reportgen prints, by its key in `reportgen/locales/<language>.yaml`, for this report only. Example:
     {report.legend: Key}"""
