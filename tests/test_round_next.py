@@ -160,7 +160,9 @@ def test_a_list_without_the_needed_columns_or_in_another_encoding_or_too_long(tm
     assert [f.code for f in read_action_list(odd, config)[1]] == ["list-kind"]
 
 
-def test_actions_and_from_together_is_a_usage_error(tmp_path, sample_catalogue):
+def test_actions_and_from_together_carry_the_listed_actions_and_report_the_dropped(tmp_path, sample_catalogue):
+    """The list says which actions this year has; the edition what each of them carries; the
+    edition's other actions are reported as dropped (issue 25)."""
     config_path = write_config(tmp_path / "rapport")
     listing = tmp_path / "l.csv"
     listing.write_text(GOOD_LIST, encoding="utf-8")
@@ -168,7 +170,11 @@ def test_actions_and_from_together_is_a_usage_error(tmp_path, sample_catalogue):
     data.write_bytes(edition_data(sample_catalogue))
     code, output = run("sheets", "-c", str(config_path), "--actions", str(listing), "--from", str(data),
                        "--out", str(tmp_path / "ud"))
-    assert code == 2 and "sheets-two-starts" in output
+    assert code == 0, output
+    plan = json.loads((tmp_path / "ud" / "round.json").read_text(encoding="utf-8"))
+    assert [(a["number"], a["origin"]) for a in plan["actions"]] == [(1, "carried"), (2, "carried"), (3, "carried")]
+    assert len(plan["dropped"]) == len(sample_catalogue.actions) - 3 and plan["dropped"][0]["number"] == 4
+    assert f"Ikke med i år (fra udgave 2017): {len(sample_catalogue.actions) - 3} handlinger" in output
 
 
 # --- sheets --from: carried over by identity ------------------------------------------------------------

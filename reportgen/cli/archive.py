@@ -10,7 +10,6 @@ import click
 from click.core import ParameterSource
 from rich.table import Table
 
-from ..archive.history import read_history
 from ..archive.previous import changes_source
 from ..archive.store import DEFAULT_ARCHIVE, editions, extract, publish, verify
 from ..diff import after_title, describe_change, diff_editions
@@ -22,6 +21,7 @@ from .common import (
     common_options,
     config_option,
     err,
+    history_for,
     language_of,
     out,
     say_changes,
@@ -48,7 +48,7 @@ def publish_command(config_path: Path, strict: bool, quiet: bool, archive_dir: P
     """Build the report, with the changes since the last edition published in the archive, and
     file it there as a version that never changes."""
     config, warnings = load(config_path)
-    history = read_history(config.history_archive, config) if config.history_archive else None
+    history = history_for(config, quiet, strict)
     archive = archive_dir if archive_dir is not None else config.base_dir / DEFAULT_ARCHIVE
     since = changes_source(config, archive, changes_since, no_changes)
     say_changes(since, archive, config.messages, quiet)

@@ -25,6 +25,8 @@ from .text import findings_text, printable, summary_line
 
 if TYPE_CHECKING:  # the archive's modules load with the commands that use them, not with check
     from ..archive.previous import ChangesSource
+    from ..configuration import Config
+    from ..history import History
 
 
 class _Console(Console):
@@ -75,6 +77,24 @@ def changes_options(func: F) -> F:
     return click.option("--changes-since", type=click.Path(exists=True, path_type=Path),
                         help="The earlier edition the list of changes counts from (archive folder, PDF or data JSON). "
                              "Default: the last one published in the archive.")(func)
+
+
+def history_for(config: Config, quiet: bool, strict: bool) -> History | None:
+    """The history a build shows (``history.archive``): None when none is configured, or when the
+    archive has no edition yet (the first year), which is said."""
+    from ..archive.history import read_history
+
+    archive = config.history_archive
+    if archive is None:
+        return None
+    if not archive.is_dir():
+        if not quiet:
+            err.print(config.messages("cli.history_no_archive", path=archive))
+        return None
+    history = read_history(archive, config)
+    if history.problems and not quiet:
+        print_findings(CheckResult(findings=history.problems), config.messages, quiet=True, strict=strict)
+    return history
 
 
 def say_changes(found: ChangesSource, archive: Path, t: Messages, quiet: bool) -> None:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import click
 
-from ..archive.history import read_history
 from ..archive.previous import changes_source
 from ..archive.store import DEFAULT_ARCHIVE
 from ..configuration import Config
@@ -15,7 +14,16 @@ from ..pipeline import build, load, make_edition
 from ..problems import CheckResult
 from ..sheets.template import write_template
 from ..writers import inside, refuse_overwrite
-from .common import ConsoleProgress, changes_options, common_options, err, out, print_findings, say_changes
+from .common import (
+    ConsoleProgress,
+    changes_options,
+    common_options,
+    err,
+    history_for,
+    out,
+    print_findings,
+    say_changes,
+)
 
 
 @click.command("build")
@@ -29,9 +37,7 @@ def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path | 
     the last edition published in the archive."""
     config, warnings = load(config_path)
     t = config.messages
-    history = read_history(config.history_archive, config) if config.history_archive else None
-    if history and history.problems and not quiet:
-        print_findings(CheckResult(findings=history.problems), t, quiet=True, strict=strict)
+    history = history_for(config, quiet, strict)
     archive = config.history_archive or config.base_dir / DEFAULT_ARCHIVE
     since = changes_source(config, archive, changes_since, no_changes)
     say_changes(since, archive, t, quiet)

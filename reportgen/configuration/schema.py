@@ -454,7 +454,8 @@ class Round(_Model):
     subject: Text = ""
     """The drafts' subject; default: "<title>: your standard sheet" in the report's language."""
     message: str = ""
-    """The drafts' text, with `{person}`, `{title}`, `{deadline}`, `{address}`, `{count}`, `{organisation}`; default:
+    """The drafts' text, with `{person}`, `{title}`, `{deadline}`, `{address}`, `{count}`, `{organisation}`, `{origin}`
+    (a sentence on where the sheets come from: the last status, an earlier edition, or this year's list); default:
     the locale's."""
     expected: Path | None = None
     """The actions this round expects (the `round.json` that `reportgen sheets` writes, or an edition's `data.json`),
