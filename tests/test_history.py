@@ -79,3 +79,29 @@ def test_a_build_shows_the_history_on_each_action_and_on_a_page(copy_report, tmp
     # The changes since the last published edition, by default, naming it.
     assert "Ændringer siden sidste status Sammenlignet med udgave 2017, version 2.6.2017, af 2.6.2017." in text
     assert "Ændringer siden den sidst udgivne udgave:" in run.output
+
+
+def test_the_history_page_never_breaks_a_number_or_an_edition_label(copy_report, tmp_path):
+    """Nine editions and four-digit numbers: "1024" and "2019 v1.1" stand whole in their columns,
+    where the number column broke "101" as "10/1" (issue 24)."""
+    from reportgen.history import EditionStatus, History
+    from reportgen.pipeline import make_edition
+
+    config_path = copy_report / "report.yaml"
+    _set_version(config_path, "2.6.2017", history={"page": True})
+    config, warnings = load(config_path)
+    editions = [EditionStatus(edition, version, f"{edition}-0{month}-01",
+                              {n: ("igang", "Igangsat") for n in (101, 999, 1024)},
+                              {n: f"Handling nummer {n} med en lang titel" for n in (101, 999, 1024)})
+                for month, (edition, version) in enumerate([("2019", "1.0"), ("2019", "1.1"), ("2020", "1.0"),
+                                                            ("2021", "1.0"), ("2022", "1.0"), ("2022", "1.1"),
+                                                            ("2023", "1.0"), ("2024", "1.0")], start=1)]
+    edition = make_edition(config, warnings, history=History(editions, []).labelled(config.messages))
+    pdf = tmp_path / "history.pdf"
+    pdf.write_bytes(edition.pdf)
+    lines = pdftotext(pdf, "-layout").splitlines()
+    page = lines[next(i for i, line in enumerate(lines) if line.strip() == "Udvikling siden sidste år"):]
+    numbers = [line.split()[0] for line in page if line[:1].isdigit()]
+    assert {"101", "999", "1024"} <= set(numbers) and not {"10", "99", "102"} & set(numbers), numbers
+    head = " ".join(page[1:page.index("", 1)]).split()  # the column heads, over one or two lines
+    assert {"2017", "2019", "2024", "v1.0", "v1.1"} <= set(head) and not {"20", "17", "19", "24"} & set(head), head
