@@ -144,6 +144,8 @@ def test_bad_rows_are_findings_with_their_cells_and_nothing_is_written(tmp_path)
     assert all(f.file == str(listing) for f in findings)
     assert "Handling nr. 1 står også i række 2." in output and "Intet blev skrevet" in output
     assert "10000" in output and "1 til 9999" in output
+    # The summary speaks of the list, not of "1 ark læst, 0 handlinger" (issue 25).
+    assert "Listen handlinger.csv: 1 handlinger uden fejl, 5 fejl, 1 advarsler." in output and "ark læst" not in output
 
 
 def test_a_list_without_the_needed_columns_or_in_another_encoding_or_too_long(tmp_path):

@@ -50,8 +50,7 @@ def publish(config: Config | Path | str | None = None, archive: Path | str | Non
     if this version is already in the archive."""
     config, warnings = load(config, warnings)
     report, t = config.report, config.messages
-    target = version_dir(Path(archive) if archive is not None else config.base_dir / DEFAULT_ARCHIVE, report, t)
-    _refuse_if_published(target, report, t)
+    target = refuse_if_published(config, archive)
     edition = make_edition(config, warnings, strict=strict, progress=progress, history=history,
                            changes_since=changes_since, changes=changes)
     _refuse_if_published(target, report, t)
@@ -71,6 +70,15 @@ def publish(config: Config | Path | str | None = None, archive: Path | str | Non
     finally:
         if staging.exists():
             remove_tree(staging)
+    return target
+
+
+def refuse_if_published(config: Config, archive: Path | str | None = None) -> Path:
+    """The version's folder in the archive, refused (:class:`AlreadyPublished`) if it is there:
+    before anything is read or built."""
+    archive = Path(archive) if archive is not None else config.base_dir / DEFAULT_ARCHIVE
+    target = version_dir(archive, config.report, config.messages)
+    _refuse_if_published(target, config.report, config.messages)
     return target
 
 

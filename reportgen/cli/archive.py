@@ -11,7 +11,7 @@ from click.core import ParameterSource
 from rich.table import Table
 
 from ..archive.previous import changes_source
-from ..archive.store import DEFAULT_ARCHIVE, editions, extract, publish, verify
+from ..archive.store import DEFAULT_ARCHIVE, editions, extract, publish, refuse_if_published, verify
 from ..diff import after_title, describe_change, diff_editions
 from ..model import Catalogue
 from ..pipeline import edition_actions, edition_config, load, load_catalogue, merged_config
@@ -48,8 +48,9 @@ def publish_command(config_path: Path, strict: bool, quiet: bool, archive_dir: P
     """Build the report, with the changes since the last edition published in the archive, and
     file it there as a version that never changes."""
     config, warnings = load(config_path)
-    history = history_for(config, quiet, strict)
     archive = archive_dir if archive_dir is not None else config.base_dir / DEFAULT_ARCHIVE
+    refuse_if_published(config, archive)  # before anything is read, said or built
+    history = history_for(config, quiet, strict)
     since = changes_source(config, archive, changes_since, no_changes)
     say_changes(since, archive, config.messages, quiet)
     progress = ConsoleProgress(quiet, config.messages)
