@@ -338,3 +338,30 @@ def test_sheets_with_nothing_to_send_says_how_a_new_edition_starts(tmp_path):
     code, output = run("sheets", "-c", str(config_path), "--out", str(tmp_path / "ud"))
     assert code == 1 and not (tmp_path / "ud").exists()
     assert "sheets-none" in output and "--actions" in output and "0 standardark skrevet" not in output
+
+
+def test_reissue_makes_a_persons_sheets_and_draft_again_from_the_configuration(tmp_path):
+    """A new deadline after the sheets went out: `round reissue` writes that person's sheets and
+    draft again, with the new date, and leaves the others; a name the round does not have is a
+    finding naming the ones it has."""
+    import email
+    import email.policy
+
+    config_path = write_config(tmp_path / "rapport", extra="round:\n  deadline: 2018-04-30\n")
+    listing = tmp_path / "l.csv"
+    listing.write_text(GOOD_LIST, encoding="utf-8")
+    out = tmp_path / "ud"
+    code, output = run("sheets", "-c", str(config_path), "--actions", str(listing), "--out", str(out), "--mail")
+    assert code == 0, output
+    bo_before = (out / "mail" / "bo-lund.eml").read_bytes()
+    config_path.write_text(config_path.read_text(encoding="utf-8").replace("2018-04-30", "2018-05-15"),
+                           encoding="utf-8")
+    code, output = run("round", "reissue", "Anna Holm", "-c", str(config_path), "--round", str(out / "round.json"))
+    assert code == 0, output
+    anna = email.message_from_bytes((out / "mail" / "anna-holm.eml").read_bytes(), policy=email.policy.default)
+    assert "15.5.2018" in anna.get_body(preferencelist=("plain",)).get_content()
+    assert sorted(part.get_filename()[:3] for part in anna.iter_attachments()) == ["01-", "03-"]
+    assert value_of(next(out.glob("01-*.xlsx")), "rg_field_fremdrift") == "Godt i gang"  # made again, same values
+    assert (out / "mail" / "bo-lund.eml").read_bytes() == bo_before
+    code, output = run("round", "reissue", "Ann Holm", "-c", str(config_path), "--round", str(out / "round.json"))
+    assert code == 2 and "round-person-unknown" in output and "Anna Holm, Bo Lund" in output
