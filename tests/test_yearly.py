@@ -229,3 +229,9 @@ def test_three_yearly_rounds(tmp_path, monkeypatch, language):
     last = " ".join(pdftotext(next((plan / "archive" / "2026" / "v1.0").glob("*.pdf"))).split())
     assert words["compared"].format(edition=2025, date=words["dates"]["2025"]) in last
     assert "2024 2025 2026" in last  # the history page's heads: the editions, the current one included
+
+    # The PDF carries this year's sheets where this year's configuration looks for them.
+    _run("extract", str(next((plan / "archive" / "2026" / "v1.0").glob("*.pdf"))), "--out", str(tmp_path / "again"))
+    assert len(list((tmp_path / "again" / "sheets" / "2026").glob("*.xlsx"))) == 4
+    monkeypatch.chdir(tmp_path / "again")
+    assert _run("check") == " ".join(year["t"]("cli.clean").split())

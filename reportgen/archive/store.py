@@ -22,7 +22,7 @@ from ..configuration import Config, ReportMeta
 from ..history import History
 from ..locales import Messages
 from ..paths import file_sha256, read_regular_file, shown, template_files
-from ..pdf.attachments import read_attachments, source_name
+from ..pdf.attachments import read_attachments, sheet_name, source_name
 from ..pipeline import Edition, load, make_edition
 from ..problems import AlreadyPublished, ConfigError, Finding, ReportgenError, Severity, read_problem
 from ..progress import Progress, silent
@@ -129,7 +129,7 @@ def _inputs(edition: Edition) -> list[dict[str, str]]:
     the files the configuration names (font, logo, pictures)."""
     config_file = edition.config.source_file
     entries = [{"role": "configuration", "path": config_file.name, "sha256": sha256(config_file.read_bytes())}]
-    entries += [{"role": "sheet", "path": f"sheets/{name}", "sha256": sha256(path.read_bytes())}
+    entries += [{"role": "sheet", "path": sheet_name(edition.config, name), "sha256": sha256(path.read_bytes())}
                 for name, path in sorted(edition.outcome.paths.items())]
     for root in template_dirs(edition.config):
         entries += [{"role": "template", "path": f"templates/{path.relative_to(root).as_posix()}",
