@@ -3,8 +3,9 @@
 Three starts: the current inputs (the same configuration), an earlier edition (``--from``: its
 choices carried over only where this configuration has the same ones, see :mod:`.carry`), or a list
 of the new edition's actions (``--actions``: a CSV file or a one-sheet workbook, see
-:mod:`.action_list`). Everything is checked before the first sheet is written: a list with an error
-writes nothing.
+:mod:`.action_list`), or both: the list's actions, each carried from the edition where it has it (the
+next year). What the round expects is written to ``round.json`` (:mod:`.plan`). Everything is
+checked before the first sheet is written: a list with an error writes nothing.
 """
 
 from __future__ import annotations
@@ -27,8 +28,8 @@ from .plan import RoundPlan
 @dataclasses.dataclass(frozen=True)
 class RoundSheet:
     """One sheet the round sends out: the action's number, title and owner, its cells, and where
-    they come from (``origin``: ``last`` the inputs' or an edition's last status, ``carried`` a
-    listed action carried from the edition, ``new`` a listed action that starts blank)."""
+    they come from (``origin``: ``last`` the inputs' last status, ``carried`` from an earlier
+    edition, ``new`` a listed action that starts blank)."""
 
     number: int
     title: str
@@ -87,7 +88,7 @@ def round_sheets(config: Config, source: Path | None = None, actions_list: Path 
     if source is not None:
         data = edition_data(Path(source), config)
         carrier = Carrier(config, data, str(source))
-        sheets = [RoundSheet(a.number, a.title, a.responsible, carrier.values(a))
+        sheets = [RoundSheet(a.number, a.title, a.responsible, carrier.values(a), "carried")
                   for a in edition_actions(data, Path(source), config.messages)]
         carried = carrier.findings()
         return Start(sheets, CheckResult(findings=carried, files=[]) if carried else None, _edition_of(data))
