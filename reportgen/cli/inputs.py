@@ -29,7 +29,8 @@ from .common import (
 @click.command("build")
 @common_options
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the PDF, its HTML and the web edition.  [default: build/ beside the configuration]")
+              help="Where the edition's folder <name>/ (PDF, HTML, web edition, open data) is written.  "
+                   "[default: build/ beside the configuration]")
 @changes_options
 def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path | None,
                   changes_since: Path | None, no_changes: bool) -> None:
