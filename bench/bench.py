@@ -155,7 +155,7 @@ def measure_catalogue(name: str, config: Path, work: Path, results: dict, rounds
         runs["build"].append(run(reportgen("build", "-q", "-c", config, "--out", out / "build"))[:2])
         runs["plain"].append(run(py(PLAIN_PASS, out / "report.html", out / "plain.pdf", out / "plain.json"))[:2])
         runs["stock"].append(run(reportgen("build", "-q", "-c", config, "--out", out / "stock"), stock_env)[:2])
-    pdf_name = next((out / "build").glob("*.pdf")).name
+    pdf_name = next((out / "build").glob("*/*.pdf")).name
     results[name] = {
         "stages": staged["times"], "pages": staged["pages"],
         **{f"{key}_s": statistics.median(s for s, _ in values) for key, values in runs.items()},

@@ -138,7 +138,8 @@ class _SheetCheck:
     def _value(self, item: Item) -> Any:
         cell = self.data.cells.get(item.name)
         if cell is None:
-            self.report("field-absent", label=item.label)
+            what = item.kind.value if item.kind in (Kind.YES_NO, Kind.ROLE) else "field"
+            self.report("field-absent", label=item.label, what=self.t(f"words.absent_{what}", label=item.label))
             return None
         if cell.error:
             self.report("formula-no-value" if cell.error == "formula" else "cell-error", item, value=cell.error)

@@ -81,6 +81,15 @@ def word_diff(old: str, new: str) -> str:
     return " ".join(out)
 
 
+def after_title(title: str) -> str:
+    """What stands between a title and what follows it, never doubling its punctuation: ": " after
+    a word, " – " after a title that ends a sentence ("… plan." or "… ?"), a space after ":" or ";"."""
+    end = title.rstrip()[-1:]
+    if end in (":", ";"):
+        return " "
+    return " – " if end in (".", "!", "?", "…") else ": "
+
+
 def describe_change(change: ActionChange, config: Config) -> str:
     """What changed in one action, in the report's language: the same words in ``reportgen diff``
     and in the printed list of changes (statuses, committees and administrations by their names)."""

@@ -11,19 +11,20 @@ pages are made, so ``check`` imports no more than reading and checking need (ben
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import opendata
 from .checks import CheckOutcome, check
-from .configuration import DEFAULT_CONFIG, Config, load_config
+from .configuration import Config, find_config, load_config
 from .diff import ActionChange, diff_editions
-from .history import History
+from .history import EditionStatus, History
 from .locales import Messages
 from .model import Action, Catalogue
 from .problems import CheckResult, ConfigError, Finding, InputsError, Severity, read_problem
 from .progress import Progress, silent
-from .writers import inside, write_together
+from .writers import inside, write_folder
 
 if TYPE_CHECKING:
     from .pdf import Document
@@ -38,7 +39,7 @@ def load(config: Config | Path | str | None = None,
     or as given when a caller has loaded it already."""
     if isinstance(config, Config):
         return config, list(warnings or [])
-    return load_config(config or DEFAULT_CONFIG)
+    return load_config(config or find_config())
 
 
 def check_inputs(config: Config, warnings: list[Finding] | None = None, paths: list[Path] | None = None,
@@ -49,6 +50,16 @@ def check_inputs(config: Config, warnings: list[Finding] | None = None, paths: l
     outcome = check(config, paths, progress=progress.step)
     outcome.result.findings[:0] = warnings or []
     return outcome
+
+
+@dataclasses.dataclass(frozen=True)
+class Compared:
+    """The earlier edition a list of changes counts from, as the list names it."""
+
+    edition: str
+    version: str
+    date: str  # in the report's language
+    source: Path
 
 
 @dataclasses.dataclass
@@ -62,6 +73,8 @@ class Edition:
     pages: int
     changes: list[ActionChange] | None  # the diff against an earlier edition, if one was asked for
     proof: list[Finding] = dataclasses.field(default_factory=list)  # what a proof-reader would mark
+    changes_from: Compared | None = None  # the edition the changes are counted from
+    history: History | None = None  # the archived editions' statuses, this one's included
 
     @property
     def stem(self) -> str:
@@ -79,13 +92,16 @@ class BuildResult:
     config: Config
     proof: list[Finding] = dataclasses.field(default_factory=list)
     data: Path | None = None  # the open data: CSV tables and datapackage.json
+    changes_from: Compared | None = None  # the edition the list of changes counts from
 
 
 def make_edition(config: Config, warnings: list[Finding] | None = None, *, strict: bool = False,
                  changes_since: Path | None = None, progress: Progress = silent, pdf: bool = True,
-                 history: History | None = None) -> Edition:
+                 history: History | None = None, changes: bool = True) -> Edition:
     """Check the sheets (refusing on errors), render the HTML, lay out the pages and proof them, and
-    make the PDF (unless ``pdf`` is false: the proof alone); write nothing. The PDF's own checks
+    make the PDF (unless ``pdf`` is false: the proof alone); write nothing. The list of changes
+    counts from ``changes_since`` (else ``changes_since:`` of the configuration); ``changes`` false:
+    no list. The PDF's own checks
     (PDF/UA-1, :mod:`reportgen.pdf.ua`) join the proof when the PDF is made."""
     from .pdf import fewer_collections, lay_out, ua, weasyprint_errors, write_pdf, xmp
     from .pdf.attachments import attachments
@@ -97,9 +113,12 @@ def make_edition(config: Config, warnings: list[Finding] | None = None, *, stric
     if outcome.result.failed(strict):
         raise InputsError(outcome.result, len(outcome.catalogue.actions))
     progress.stage("render")
-    changes = _changes(outcome.catalogue, changes_since or config.changes_since_path)
+    since = (changes_since or config.changes_since_path) if changes else None
+    changed, compared = _changes(outcome.catalogue, since)
+    if history is not None:
+        history = history.including(current_status(outcome.catalogue), config.messages)
     assets = Assets(config, template_dirs(config))
-    html = render_html(outcome.catalogue, changes=changes, assets=assets, history=history)
+    html = render_html(outcome.catalogue, changes=changed, assets=assets, history=history, changes_from=compared)
     progress.stage("layout")
     with weasyprint_errors(config.messages), fewer_collections():
         document: Document = lay_out(html, assets.roots, assets.configured_files())
@@ -108,7 +127,7 @@ def make_edition(config: Config, warnings: list[Finding] | None = None, *, stric
             raise InputsError(CheckResult(findings=proofed, files=outcome.result.files),
                               len(outcome.catalogue.actions))
         if not pdf:
-            return Edition(config, outcome, html, b"", len(document.pages), changes, proofed)
+            return Edition(config, outcome, html, b"", len(document.pages), changed, proofed, compared, history)
         progress.stage("write")
         finish = xmp.finisher(config)  # mends the tags, checks PDF/UA-1, claims it when nothing was found
         made = write_pdf(document, created=config.report.date, finisher=finish,
@@ -117,7 +136,7 @@ def make_edition(config: Config, warnings: list[Finding] | None = None, *, stric
         if strict and proofed:
             raise InputsError(CheckResult(findings=proofed, files=outcome.result.files),
                               len(outcome.catalogue.actions))
-    return Edition(config, outcome, html, made, len(document.pages), changes, proofed)
+    return Edition(config, outcome, html, made, len(document.pages), changed, proofed, compared, history)
 
 
 def web_edition(catalogue: Catalogue, changes: list[ActionChange] | None = None,
@@ -132,37 +151,68 @@ def web_edition(catalogue: Catalogue, changes: list[ActionChange] | None = None,
     return {"index.html": html.encode("utf-8"), **assets.used}
 
 
-def _changes(catalogue: Catalogue, since: Path | None) -> list[ActionChange] | None:
+def _changes(catalogue: Catalogue, since: Path | None) -> tuple[list[ActionChange] | None, Compared | None]:
+    """The changes since an earlier edition (its numbers mapped to today's by
+    ``history.renumbered``), and which edition that is."""
     if since is None:
-        return None
-    old, _ = load_catalogue(catalogue.config, since)
-    return diff_editions(old.to_dict(), catalogue.to_dict())
+        return None, None
+    config = catalogue.config
+    data = edition_data(Path(since), config)
+    found = data.get("report")
+    report: dict[str, Any] = found if isinstance(found, dict) else {}
+    edition = str(report.get("edition", ""))
+    renumber = config.history.renumbered.get(edition, {})
+    old = Catalogue(config, [dataclasses.replace(a, number=renumber.get(a.number, a.number))
+                             for a in edition_actions(data, Path(since), config.messages)]).to_dict()
+    compared = Compared(edition, str(report.get("version", "")), local_date(str(report.get("date", "")),
+                                                                            config.messages), Path(since))
+    return diff_editions(old, catalogue.to_dict()), compared
+
+
+def local_date(iso: str, t: Messages) -> str:
+    """A date as the report's language writes it (``2024-05-31``: "31.5.2024" in Danish)."""
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return t("words.date", day=day.day, month=day.month, year=day.year, iso=iso)
+
+
+def current_status(catalogue: Catalogue) -> EditionStatus:
+    """The edition being made, as the history shows an archived one."""
+    report, labels = catalogue.config.report, {s.key: s.label for s in catalogue.config.statuses}
+    return EditionStatus(report.edition, report.version, report.date.isoformat(),
+                         {a.number: (a.status, labels.get(a.status, a.status)) for a in catalogue.actions},
+                         {a.number: a.title for a in catalogue.actions})
 
 
 def build(config: Config | Path | str | None = None, out_dir: Path | str | None = None, *,
           warnings: list[Finding] | None = None, strict: bool = False, changes_since: Path | None = None,
-          progress: Progress = silent, history: History | None = None) -> BuildResult:
-    """Check, make the edition, and write its PDF, its HTML and its web edition into ``out_dir``
-    (all three appear together, or none does; default: ``build/`` beside the configuration).
-    ``config``: a loaded configuration (with its ``warnings``) or the path of one."""
+          progress: Progress = silent, history: History | None = None, changes: bool = True) -> BuildResult:
+    """Check, make the edition, and write its PDF, its HTML, its web edition and its open data into
+    one folder named for the edition, ``out_dir/<slug>-<edition>-v<version>/`` (default ``out_dir``:
+    ``build/`` beside the configuration). The folder is written whole under a temporary name and
+    swapped in with one rename: a reader sees the last build's set or this one's, never a mix, and
+    another edition's folder is never touched. ``config``: a loaded configuration (with its
+    ``warnings``) or the path of one."""
     config, warnings = load(config, warnings)
     edition = make_edition(config, warnings, strict=strict, changes_since=changes_since, progress=progress,
-                           history=history)
-    pdf_name = edition.config.report.pdf_name
+                           history=history, changes=changes)
+    pdf_name, stem = edition.config.report.pdf_name, edition.stem
     data = opendata.package(edition.outcome.catalogue)
     web = web_edition(edition.outcome.catalogue, edition.changes, pdf_link=pdf_name, data_link=opendata.FOLDER,
-                      history=history)
+                      history=edition.history, changes_from=edition.changes_from)
     web |= {pdf_name: edition.pdf} | {f"{opendata.FOLDER}/{name}": content for name, content in data.items()}
     out = Path(out_dir) if out_dir is not None else config.base_dir / DEFAULT_OUT
     t = config.messages
-    html_path = inside(out, f"{edition.stem}.html", t)
-    pdf_path = inside(out, pdf_name, t)
-    web_path = inside(out, f"{edition.stem}-web", t)
-    data_path = inside(out, f"{edition.stem}-data", t)
-    write_together({html_path: edition.html.encode("utf-8"), pdf_path: edition.pdf}, {web_path: web, data_path: data},
-                   t)
-    return BuildResult(pdf_path, html_path, web_path, edition.pages, len(edition.outcome.catalogue.actions),
-                       edition.outcome.result, edition.config, edition.proof, data_path)
+    folder = inside(out, stem, t)
+    files: dict[str, bytes | Path] = {f"{stem}.html": edition.html.encode("utf-8"), pdf_name: edition.pdf}
+    files |= {f"{stem}-web/{name}": content for name, content in web.items()}
+    files |= {f"{stem}-data/{name}": content for name, content in data.items()}
+    write_folder(folder, files, t)
+    return BuildResult(folder / pdf_name, folder / f"{stem}.html", folder / f"{stem}-web", edition.pages,
+                       len(edition.outcome.catalogue.actions), edition.outcome.result, edition.config, edition.proof,
+                       folder / f"{stem}-data", edition.changes_from)
 
 
 def load_catalogue(config: Config, source: Path | None = None) -> tuple[Catalogue, CheckResult | None]:

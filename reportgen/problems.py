@@ -60,6 +60,7 @@ class CheckResult:
 
     findings: list[Finding] = dataclasses.field(default_factory=list)
     files: list[str] = dataclasses.field(default_factory=list)
+    summary: str = "cli.summary"  # the locale key of its summary line: sheets read, or a list's rows
 
     @property
     def errors(self) -> list[Finding]:

@@ -165,8 +165,9 @@ def test_two_builds_are_byte_identical(small_build, cli_build):
     """The library's build and `reportgen build` in another process, from the same folder."""
     run, out = cli_build
     assert run.returncode == 0, run.stderr
-    assert (out / small_build.pdf.name).read_bytes() == small_build.pdf.read_bytes()
-    assert (out / small_build.html.name).read_bytes() == small_build.html.read_bytes()
+    folder = out / small_build.pdf.parent.name  # build/<name>/, as the library's
+    assert (folder / small_build.pdf.name).read_bytes() == small_build.pdf.read_bytes()
+    assert (folder / small_build.html.name).read_bytes() == small_build.html.read_bytes()
 
 
 def test_a_failed_or_killed_build_keeps_the_last_good_pdf(copy_report, small_build, tmp_path):

@@ -88,8 +88,9 @@ def test_build_cli_last_line_says_where_the_pdf_is(cli_build):
     the PDF's path as stdout's last line (what a script reads)."""
     run, out = cli_build
     assert run.returncode == 0, run.stderr
-    pdf = out / "status-paa-handlingskatalog-2017-v2.6.2017.pdf"
-    assert pdf.is_file() and (out / "status-paa-handlingskatalog-2017-v2.6.2017.html").is_file()
+    folder = out / "status-paa-handlingskatalog-2017-v2.6.2017"  # one folder per edition and version
+    pdf = folder / "status-paa-handlingskatalog-2017-v2.6.2017.pdf"
+    assert pdf.is_file() and (folder / "status-paa-handlingskatalog-2017-v2.6.2017.html").is_file()
     assert run.stdout.strip().splitlines()[-1] == f"PDF skrevet: {pdf}"
     lines = run.stderr.splitlines()
     assert [line for line in lines if line.startswith("… ")] == [

@@ -224,3 +224,18 @@ def test_a_template_written_for_another_language(tmp_path, report_dir, sample_ca
     set_cells(report_dir / "sheets" / "07.xlsx", rg_field_maal=None)
     finding = only(config, "07.xlsx")
     assert finding.message == "'Mål' is required."
+
+
+def test_a_missing_committee_mark_or_role_is_named_as_such(report_dir, config):
+    """A sheet without a committee's mark or an administration's role: the finding says which mark
+    or role is missing, not "the field 'Økonomiudvalget'" (issue 25)."""
+    from openpyxl import load_workbook
+
+    sheet = report_dir / "sheets" / "07.xlsx"
+    wb = load_workbook(sheet)
+    del wb.defined_names["rg_committee_oekonomi"]
+    del wb.defined_names[f"rg_admin_{config.administrations[0].key}"]
+    wb.save(sheet)
+    messages = sorted(f.message for f in check(config).result.errors if f.code == "field-absent")
+    assert messages == ["Markeringen af udvalget 'Økonomiudvalget' findes ikke i arket.",
+                        f"Rollen for forvaltningen '{config.administrations[0].name}' findes ikke i arket."]

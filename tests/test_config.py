@@ -78,6 +78,18 @@ def test_unknown_keys_are_warnings_with_line(tmp_path):
     assert "plase: typo" in text.splitlines()[int(warning.cell.removeprefix("line ")) - 1]
 
 
+def test_an_unknown_key_like_a_known_one_says_which_it_may_mean(tmp_path):
+    """"color:" for "colour:": the warning's fix names the key of the same place it is most like
+    (difflib against the schema's keys); a key like none says only to fix or remove it."""
+    text = SAMPLE_CONFIG.read_text(encoding="utf-8").replace("    colour:", "    color:", 1)
+    text = text.replace("  place: Aabybro\n", "  place: Aabybro\n  zzqq: 1\n", 1)
+    _, warnings = load_config(write(tmp_path, text))
+    fixes = {w.message: w.fix for w in warnings if w.code == "config-unknown-key"}
+    assert fixes == {"Ukendt nøgle 'themes[0].color' ignoreres.":
+                     "Mente du 'themes[0].colour'? Ret stavningen, eller fjern nøglen.",
+                     "Ukendt nøgle 'report.zzqq' ignoreres.": "Ret stavningen, eller fjern nøglen."}
+
+
 def test_missing_file_is_a_config_error(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_config(tmp_path / "nope.yaml")
@@ -99,3 +111,22 @@ def test_messages_follow_the_report_language(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_config(write(tmp_path, yaml.safe_dump(data, allow_unicode=True)))
     assert info.value.findings[0].fix == "Fix the value in the configuration."
+
+
+def test_the_configuration_is_found_like_mkdocs_finds_its_own(tmp_path, monkeypatch):
+    """Without -c: report.yaml in the working folder (a folder `reportgen new` made), else
+    inputs/report.yaml; -v says which one is used."""
+    from reportgen.starter import new_report
+
+    new_report(tmp_path / "plan", language="en")
+    monkeypatch.chdir(tmp_path / "plan")
+    run = CliRunner().invoke(cli, ["check", "-v"])
+    assert run.exit_code == 0, run.output
+    said = "".join(run.output.split())  # the log's lines are wrapped to the terminal's width
+    assert f"Configuration:{tmp_path / 'plan' / 'report.yaml'}" in said
+    (tmp_path / "plan" / "inputs").mkdir()
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "inputs").mkdir()
+    (tmp_path / "inputs" / "report.yaml").write_bytes((tmp_path / "plan" / "report.yaml").read_bytes())
+    run = CliRunner().invoke(cli, ["check", "-v"])
+    assert f"Configuration:{tmp_path / 'inputs' / 'report.yaml'}" in "".join(run.output.split())

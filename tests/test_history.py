@@ -41,7 +41,8 @@ def test_three_editions_make_a_history(copy_report, tmp_path):
     assert [e.version for e in found.editions] == ["1.0", "2.0", "3.0"] and found.problems == []
     for number in (7, 25):
         assert [e.statuses[number][1] for e in found.editions] == [s[number] for s in STATUSES.values()]
-    assert found.changed(7) == "2.0" and found.changed(25) == "3.0" and found.changed(1) is None
+    assert [e.label for e in found.editions] == ["2017 v1.0", "2017 v2.0", "2017 v3.0"]  # one edition, three versions
+    assert found.changed(7) == "2017 v2.0" and found.changed(25) == "2017 v3.0" and found.changed(1) is None
 
     run = CliRunner().invoke(cli, ["history", "-c", str(config_path), "--archive", str(archive), "--format", "json"])
     assert run.exit_code == 0, run.output
@@ -55,7 +56,7 @@ def test_three_editions_make_a_history(copy_report, tmp_path):
     damaged = read_history(archive, config)
     assert [e.version for e in damaged.editions] == ["1.0", "3.0"]
     assert damaged.problems[0].code == "history-edition-left-out" and str(folders["v2"]) in damaged.problems[0].file
-    assert damaged.changed(7) == "3.0"
+    assert damaged.changed(7) == "2017 v3.0"
     text = CliRunner().invoke(cli, ["history", "-c", str(config_path), "--archive", str(archive)])
     assert text.exit_code == 0 and "history-edition-left-out" in text.output and "Realiseres ikke" in text.output
 
@@ -68,9 +69,39 @@ def test_a_build_shows_the_history_on_each_action_and_on_a_page(copy_report, tmp
     run = CliRunner().invoke(cli, ["build", "-c", str(config_path), "--out", str(tmp_path / "out")])
     assert run.exit_code == 0, run.output
     out = tmp_path / "out"
-    web = next(out.glob("*-web")) / "index.html"
+    web = next(out.glob("*/*-web")) / "index.html"
     page = web.read_text(encoding="utf-8")
-    assert "Status i udgaverne:</strong>" in page and "2.6.2017: Igangsat · 3.6.2017" not in page  # only archived
-    assert "2.6.2017: Igangsat" in page
-    text = pdftotext(next(out.glob("*.pdf")))
-    assert "Udvikling siden sidste år" in text and "2.6.2017" in text
+    # The edition being built is in its own history, each labelled by edition and version.
+    said = "Status i udgaverne:</strong> 2017 v2.6.2017: Igangsat · 2017 v3.6.2017: Afsluttet (ændret i 2017 v3.6.2017)"
+    assert said in " ".join(page.split())
+    text = " ".join(pdftotext(next(out.glob("*/*.pdf"))).split())
+    assert "Udvikling siden sidste år" in text and "2017 v2.6.2017 2017 v3.6.2017" in text
+    # The changes since the last published edition, by default, naming it.
+    assert "Ændringer siden sidste status Sammenlignet med udgave 2017, version 2.6.2017, af 2.6.2017." in text
+    assert "Ændringer siden den sidst udgivne udgave:" in run.output
+
+
+def test_the_history_page_never_breaks_a_number_or_an_edition_label(copy_report, tmp_path):
+    """Nine editions and four-digit numbers: "1024" and "2019 v1.1" stand whole in their columns,
+    where the number column broke "101" as "10/1" (issue 24)."""
+    from reportgen.history import EditionStatus, History
+    from reportgen.pipeline import make_edition
+
+    config_path = copy_report / "report.yaml"
+    _set_version(config_path, "2.6.2017", history={"page": True})
+    config, warnings = load(config_path)
+    editions = [EditionStatus(edition, version, f"{edition}-0{month}-01",
+                              {n: ("igang", "Igangsat") for n in (101, 999, 1024)},
+                              {n: f"Handling nummer {n} med en lang titel" for n in (101, 999, 1024)})
+                for month, (edition, version) in enumerate([("2019", "1.0"), ("2019", "1.1"), ("2020", "1.0"),
+                                                            ("2021", "1.0"), ("2022", "1.0"), ("2022", "1.1"),
+                                                            ("2023", "1.0"), ("2024", "1.0")], start=1)]
+    edition = make_edition(config, warnings, history=History(editions, []).labelled(config.messages))
+    pdf = tmp_path / "history.pdf"
+    pdf.write_bytes(edition.pdf)
+    lines = pdftotext(pdf, "-layout").splitlines()
+    page = lines[next(i for i, line in enumerate(lines) if line.strip() == "Udvikling siden sidste år"):]
+    numbers = [line.split()[0] for line in page if line[:1].isdigit()]
+    assert {"101", "999", "1024"} <= set(numbers) and not {"10", "99", "102"} & set(numbers), numbers
+    head = " ".join(page[1:page.index("", 1)]).split()  # the column heads, over one or two lines
+    assert {"2017", "2019", "2024", "v1.0", "v1.1"} <= set(head) and not {"20", "17", "19", "24"} & set(head), head

@@ -8,6 +8,7 @@ import errno
 import os
 import resource
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -188,3 +189,54 @@ def test_a_file_name_that_is_not_utf8_is_a_finding_naming_it(report_dir, config)
     assert run.returncode == 1 and "Traceback" not in run.stderr
     assert "\\xff07-kopi.xlsx" in run.stdout and "file-name-encoding" in run.stdout
 
+
+
+_KILL_AFTER_FIRST_RENAME = """
+import os, signal, sys
+from reportgen import writers
+out = sys.argv.pop(1)
+
+def kill_after(rename):
+    def renamed(first, second, *args):
+        done = rename(first, second, *args)
+        if os.path.abspath(second).startswith(out):  # the first output renamed into place: SIGKILL, now
+            os.kill(os.getpid(), signal.SIGKILL)
+        return done
+    return renamed
+
+os.replace, os.rename, writers.exchange = kill_after(os.replace), kill_after(os.rename), kill_after(writers.exchange)
+from reportgen.cli import main
+main()
+"""
+
+
+def test_a_build_killed_while_renaming_leaves_one_whole_set(report_dir, tmp_path):
+    """A second build, SIGKILLed right after its first rename into the output folder (where a
+    build of file after file left a new HTML beside the old PDF): the PDF, the HTML, the web
+    edition and the open data are all the old build's or all the new one's (issue 26)."""
+    from .conftest import pdftotext
+
+    out = tmp_path / "out"
+    first = run_reportgen("build", "-q", "-c", str(report_dir / "report.yaml"), "--out", str(out))
+    assert first.returncode == 0, first.stderr
+    set_cells(report_dir / "sheets" / "07.xlsx", rg_title="Nyt navn for handling syv")
+    script = tmp_path / "killed_build.py"
+    script.write_text(_KILL_AFTER_FIRST_RENAME, encoding="utf-8")
+    killed = subprocess.run([sys.executable, str(script), str(out), "build", "-q", "-c",
+                             str(report_dir / "report.yaml"), "--out", str(out)], capture_output=True, text=True,
+                            timeout=300)
+    assert killed.returncode == -9, killed.stderr
+    stem = "status-paa-handlingskatalog-2017-v2.6.2017"
+
+    def one(name: str) -> Path:  # where a reader finds it: not inside the web edition, nor a hidden temporary
+        (found,) = [p for p in out.rglob(name) if not any(part.startswith(".") or part.endswith("-web")
+                                                          for part in p.relative_to(out).parent.parts)]
+        return found
+
+    pdf, html, web, data = one(f"{stem}.pdf"), one(f"{stem}.html"), one(f"{stem}-web"), one(f"{stem}-data")
+    web, data = web / "index.html", data / "actions.csv"
+    new = {"pdf": "Nyt navn for handling syv" in " ".join(pdftotext(pdf).split()),
+           "html": "Nyt navn for handling syv" in html.read_text(encoding="utf-8"),
+           "web": "Nyt navn for handling syv" in web.read_text(encoding="utf-8"),
+           "data": "Nyt navn for handling syv" in data.read_text(encoding="utf-8-sig")}
+    assert len(set(new.values())) == 1, new

@@ -106,7 +106,7 @@ def _session(folder: Path, tmp: Path, language: str) -> list[tuple[str, int, str
     ]:
         runs.append((name, *_run(*args)))
     runs.append(("diff", *_run("diff", "-c", config, str(next(archive.glob("*/v*"))))))
-    pdf = next(out.glob("*.pdf"))
+    pdf = next(out.glob("*/*.pdf"))
     runs.append(("extract", *_run("extract", str(pdf), "--out", str(tmp / "extracted"), "-c", config)))
     sheet = next((folder / "sheets").glob("*.xlsx"))
     wb = load_workbook(sheet)

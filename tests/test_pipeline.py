@@ -41,8 +41,8 @@ def test_the_cli_group_has_every_command_reportgen_help_lists():
     commands = set(re.findall(r"^  (\w+)\s", listed.stdout.split("Commands:")[1], re.MULTILINE))
     with click.Context(cli) as ctx:
         assert commands == set(cli.list_commands(ctx)) == {
-            "archive", "build", "check", "diff", "export", "extract", "history", "new", "proof", "publish", "serve",
-            "sheets", "template"}
+            "archive", "build", "check", "diff", "export", "extract", "history", "new", "proof", "publish", "round",
+            "serve", "sheets", "template"}
         for name in commands:  # each one found in its module, under its own name
             command = cli.get_command(ctx, name)
             assert command is not None and command.name == name
@@ -182,3 +182,19 @@ def test_owners_text_is_written_back_as_text_never_as_a_formula(report_dir, tmp_
     assert again.result.errors == []
     [read] = again.catalogue.actions
     assert (read.texts["maal"], read.texts["tid"], read.responsible, read.title) == tuple(HOSTILE)
+
+
+@pytest.mark.parametrize(("title", "item"), [("Planen for byen.", "Planen for byen. – titel"),
+                                              ("Hvorfor ikke?", "Hvorfor ikke? – titel"),
+                                              ("Byen og …", "Byen og … – titel"), ("Mål:", "Mål: titel"),
+                                              ("Planen", "Planen: titel")])
+def test_the_changes_list_never_doubles_a_titles_punctuation(sample_catalogue, title, item):
+    """A title that ends a sentence gets no ":" after its full stop (".:", "?:", "…:"), issue 24."""
+    before = {a.number: a for a in sample_catalogue.actions}
+    after = Catalogue(sample_catalogue.config, [dataclasses.replace(before[7], title=title)])
+    changes = diff_editions(Catalogue(sample_catalogue.config, [before[7]]).to_dict(), after.to_dict())
+    html = render_html(after, changes=changes)
+    section = html[html.index('<section class="changes"'):]
+    (shown,) = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", li)).strip()
+                for li in re.findall(r"<li>(.*?)</li>", section[:section.index("</section>")], re.DOTALL)]
+    assert shown.startswith(f"7. {item} ")

@@ -144,6 +144,8 @@ def test_bad_rows_are_findings_with_their_cells_and_nothing_is_written(tmp_path)
     assert all(f.file == str(listing) for f in findings)
     assert "Handling nr. 1 står også i række 2." in output and "Intet blev skrevet" in output
     assert "10000" in output and "1 til 9999" in output
+    # The summary speaks of the list, not of "1 ark læst, 0 handlinger" (issue 25).
+    assert "Listen handlinger.csv: 1 handlinger uden fejl, 5 fejl, 1 advarsler." in output and "ark læst" not in output
 
 
 def test_a_list_without_the_needed_columns_or_in_another_encoding_or_too_long(tmp_path):
@@ -160,7 +162,9 @@ def test_a_list_without_the_needed_columns_or_in_another_encoding_or_too_long(tm
     assert [f.code for f in read_action_list(odd, config)[1]] == ["list-kind"]
 
 
-def test_actions_and_from_together_is_a_usage_error(tmp_path, sample_catalogue):
+def test_actions_and_from_together_carry_the_listed_actions_and_report_the_dropped(tmp_path, sample_catalogue):
+    """The list says which actions this year has; the edition what each of them carries; the
+    edition's other actions are reported as dropped (issue 25)."""
     config_path = write_config(tmp_path / "rapport")
     listing = tmp_path / "l.csv"
     listing.write_text(GOOD_LIST, encoding="utf-8")
@@ -168,7 +172,11 @@ def test_actions_and_from_together_is_a_usage_error(tmp_path, sample_catalogue):
     data.write_bytes(edition_data(sample_catalogue))
     code, output = run("sheets", "-c", str(config_path), "--actions", str(listing), "--from", str(data),
                        "--out", str(tmp_path / "ud"))
-    assert code == 2 and "sheets-two-starts" in output
+    assert code == 0, output
+    plan = json.loads((tmp_path / "ud" / "round.json").read_text(encoding="utf-8"))
+    assert [(a["number"], a["origin"]) for a in plan["actions"]] == [(1, "carried"), (2, "carried"), (3, "carried")]
+    assert len(plan["dropped"]) == len(sample_catalogue.actions) - 3 and plan["dropped"][0]["number"] == 4
+    assert f"Ikke med i år (fra udgave 2017): {len(sample_catalogue.actions) - 3} handlinger" in output
 
 
 # --- sheets --from: carried over by identity ------------------------------------------------------------
@@ -330,3 +338,30 @@ def test_sheets_with_nothing_to_send_says_how_a_new_edition_starts(tmp_path):
     code, output = run("sheets", "-c", str(config_path), "--out", str(tmp_path / "ud"))
     assert code == 1 and not (tmp_path / "ud").exists()
     assert "sheets-none" in output and "--actions" in output and "0 standardark skrevet" not in output
+
+
+def test_reissue_makes_a_persons_sheets_and_draft_again_from_the_configuration(tmp_path):
+    """A new deadline after the sheets went out: `round reissue` writes that person's sheets and
+    draft again, with the new date, and leaves the others; a name the round does not have is a
+    finding naming the ones it has."""
+    import email
+    import email.policy
+
+    config_path = write_config(tmp_path / "rapport", extra="round:\n  deadline: 2018-04-30\n")
+    listing = tmp_path / "l.csv"
+    listing.write_text(GOOD_LIST, encoding="utf-8")
+    out = tmp_path / "ud"
+    code, output = run("sheets", "-c", str(config_path), "--actions", str(listing), "--out", str(out), "--mail")
+    assert code == 0, output
+    bo_before = (out / "mail" / "bo-lund.eml").read_bytes()
+    config_path.write_text(config_path.read_text(encoding="utf-8").replace("2018-04-30", "2018-05-15"),
+                           encoding="utf-8")
+    code, output = run("round", "reissue", "Anna Holm", "-c", str(config_path), "--round", str(out / "round.json"))
+    assert code == 0, output
+    anna = email.message_from_bytes((out / "mail" / "anna-holm.eml").read_bytes(), policy=email.policy.default)
+    assert "15.5.2018" in anna.get_body(preferencelist=("plain",)).get_content()
+    assert sorted(part.get_filename()[:3] for part in anna.iter_attachments()) == ["01-", "03-"]
+    assert value_of(next(out.glob("01-*.xlsx")), "rg_field_fremdrift") == "Godt i gang"  # made again, same values
+    assert (out / "mail" / "bo-lund.eml").read_bytes() == bo_before
+    code, output = run("round", "reissue", "Ann Holm", "-c", str(config_path), "--round", str(out / "round.json"))
+    assert code == 2 and "round-person-unknown" in output and "Anna Holm, Bo Lund" in output

@@ -107,7 +107,7 @@ def test_a_second_edition_end_to_end(tmp_path, monkeypatch):
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     run("build", "build", "-c", str(config))
-    pdf = plan / "build" / "aarsplan-2018-v1.0.pdf"
+    pdf = plan / "build" / "aarsplan-2018-v1.0" / "aarsplan-2018-v1.0.pdf"
     assert pdf.is_file() and list(elsewhere.iterdir()) == []
     text = pdftotext(pdf)
     assert "ØU = Økonomiudvalget" in text and "TM = Teknik og Miljø" in text

@@ -33,7 +33,7 @@ def read_history(archive: Path, config: Config) -> History:
             continue
         found.append(_edition(published, config, t))
     found.sort(key=lambda e: (e.date, e.version))
-    return History(found, problems)
+    return History(found, problems).labelled(t)
 
 
 def _edition(published: Published, config: Config, t: Messages) -> EditionStatus:

@@ -22,7 +22,7 @@ from ..configuration import Config, ReportMeta
 from ..history import History
 from ..locales import Messages
 from ..paths import file_sha256, read_regular_file, shown, template_files
-from ..pdf.attachments import read_attachments, source_name
+from ..pdf.attachments import read_attachments, sheet_name, source_name
 from ..pipeline import Edition, load, make_edition
 from ..problems import AlreadyPublished, ConfigError, Finding, ReportgenError, Severity, read_problem
 from ..progress import Progress, silent
@@ -45,14 +45,14 @@ def version_dir(archive: Path, report: ReportMeta, t: Messages) -> Path:
 
 def publish(config: Config | Path | str | None = None, archive: Path | str | None = None, *,
             warnings: list[Finding] | None = None, strict: bool = False, progress: Progress = silent,
-            history: History | None = None) -> Path:
+            history: History | None = None, changes_since: Path | None = None, changes: bool = True) -> Path:
     """Build and file the edition (default archive: ``archive/`` beside the configuration); refuse
     if this version is already in the archive."""
     config, warnings = load(config, warnings)
     report, t = config.report, config.messages
-    target = version_dir(Path(archive) if archive is not None else config.base_dir / DEFAULT_ARCHIVE, report, t)
-    _refuse_if_published(target, report, t)
-    edition = make_edition(config, warnings, strict=strict, progress=progress, history=history)
+    target = refuse_if_published(config, archive)
+    edition = make_edition(config, warnings, strict=strict, progress=progress, history=history,
+                           changes_since=changes_since, changes=changes)
     _refuse_if_published(target, report, t)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -70,6 +70,15 @@ def publish(config: Config | Path | str | None = None, archive: Path | str | Non
     finally:
         if staging.exists():
             remove_tree(staging)
+    return target
+
+
+def refuse_if_published(config: Config, archive: Path | str | None = None) -> Path:
+    """The version's folder in the archive, refused (:class:`AlreadyPublished`) if it is there:
+    before anything is read or built."""
+    archive = Path(archive) if archive is not None else config.base_dir / DEFAULT_ARCHIVE
+    target = version_dir(archive, config.report, config.messages)
+    _refuse_if_published(target, config.report, config.messages)
     return target
 
 
@@ -120,7 +129,7 @@ def _inputs(edition: Edition) -> list[dict[str, str]]:
     the files the configuration names (font, logo, pictures)."""
     config_file = edition.config.source_file
     entries = [{"role": "configuration", "path": config_file.name, "sha256": sha256(config_file.read_bytes())}]
-    entries += [{"role": "sheet", "path": f"sheets/{name}", "sha256": sha256(path.read_bytes())}
+    entries += [{"role": "sheet", "path": sheet_name(edition.config, name), "sha256": sha256(path.read_bytes())}
                 for name, path in sorted(edition.outcome.paths.items())]
     for root in template_dirs(edition.config):
         entries += [{"role": "template", "path": f"templates/{path.relative_to(root).as_posix()}",

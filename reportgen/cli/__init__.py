@@ -28,6 +28,7 @@ COMMANDS = {
     "proof": ("inputs", "proof_command"),
     "template": ("inputs", "template_command"),
     "sheets": ("round", "sheets_command"),
+    "round": ("round", "round_group"),
     "publish": ("archive", "publish_command"),
     "archive": ("archive", "archive_group"),
     "extract": ("archive", "extract_command"),

@@ -10,12 +10,23 @@ import click
 from click.core import ParameterSource
 from rich.table import Table
 
-from ..archive.history import read_history
-from ..archive.store import DEFAULT_ARCHIVE, editions, extract, publish, verify
-from ..diff import describe_change, diff_editions
+from ..archive.previous import changes_source
+from ..archive.store import DEFAULT_ARCHIVE, editions, extract, publish, refuse_if_published, verify
+from ..diff import after_title, describe_change, diff_editions
 from ..model import Catalogue
 from ..pipeline import edition_actions, edition_config, load, load_catalogue, merged_config
-from .common import ConsoleProgress, common_options, config_option, err, language_of, out, stops
+from .common import (
+    ConsoleProgress,
+    changes_options,
+    common_options,
+    config_option,
+    err,
+    history_for,
+    language_of,
+    out,
+    say_changes,
+    stops,
+)
 from .text import printable
 
 ARCHIVE_OPTION = click.option("--archive", "archive_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -31,14 +42,21 @@ def archive_of(archive_dir: Path | None, config_path: Path) -> Path:
 @click.command("publish")
 @common_options
 @ARCHIVE_OPTION
-def publish_command(config_path: Path, strict: bool, quiet: bool, archive_dir: Path | None) -> None:
-    """Build the report and file it in the archive as a version that never changes."""
+@changes_options
+def publish_command(config_path: Path, strict: bool, quiet: bool, archive_dir: Path | None,
+                    changes_since: Path | None, no_changes: bool) -> None:
+    """Build the report, with the changes since the last edition published in the archive, and
+    file it there as a version that never changes."""
     config, warnings = load(config_path)
-    history = read_history(config.history_archive, config) if config.history_archive else None
+    archive = archive_dir if archive_dir is not None else config.base_dir / DEFAULT_ARCHIVE
+    refuse_if_published(config, archive)  # before anything is read, said or built
+    history = history_for(config, quiet, strict)
+    since = changes_source(config, archive, changes_since, no_changes)
+    say_changes(since, archive, config.messages, quiet)
     progress = ConsoleProgress(quiet, config.messages)
     try:
-        folder = publish(config, archive_dir, warnings=warnings, strict=strict, progress=progress,  # None: beside it
-                         history=history)
+        folder = publish(config, archive, warnings=warnings, strict=strict, progress=progress, history=history,
+                         changes_since=since.source, changes=since.source is not None)
     finally:
         progress.close()
     if not quiet:
@@ -125,7 +143,7 @@ def diff_command(config_path: Path, strict: bool, quiet: bool, old: Path, new: P
         return
     labels = {f.key: f.label for f in config.fields}
     for change in changes:
-        out.print(f"{change.number:>3}. {change.title}: {describe_change(change, config)}")
+        out.print(f"{change.number:>3}. {change.title}{after_title(change.title)}{describe_change(change, config)}")
         for key, text in change.words.items():
             out.print(f"    {labels.get(key, key)}: {text}")
     if not changes:

@@ -8,20 +8,25 @@ import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
 from rich.logging import RichHandler
 from rich.status import Status
 
-from ..configuration import DEFAULT_CONFIG
+from ..configuration import find_config
 from ..locales import Messages
 from ..pipeline import load
 from ..problems import BuildError, CheckResult, Finding, InputsError, ReportgenError, Severity
 from ..progress import Progress
 from ..writers import write_problem
 from .text import findings_text, printable, summary_line
+
+if TYPE_CHECKING:  # the archive's modules load with the commands that use them, not with check
+    from ..archive.previous import ChangesSource
+    from ..configuration import Config
+    from ..history import History
 
 
 class _Console(Console):
@@ -47,8 +52,8 @@ def setup_logging(verbose: int, quiet: bool) -> None:
 
 
 config_option = click.option(
-    "--config", "-c", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_CONFIG,
-    show_default=True, help="The report configuration (YAML).")
+    "--config", "-c", "config_path", type=click.Path(dir_okay=False, path_type=Path), default=find_config,
+    show_default="report.yaml here, else inputs/report.yaml", help="The report configuration (YAML).")
 
 
 def common_options(func: F) -> F:
@@ -63,6 +68,42 @@ def common_options(func: F) -> F:
         with stops(strict=kwargs.get("strict", False), config_path=kwargs.get("config_path")):
             return func(*args, quiet=quiet, **kwargs)
     return wrapper  # type: ignore[return-value]
+
+
+def changes_options(func: F) -> F:
+    """--changes-since and --no-changes, for the commands that make an edition (build, publish)."""
+    func = click.option("--no-changes", is_flag=True,
+                        help="No list of changes (by default: since the last edition published in the archive).")(func)
+    return click.option("--changes-since", type=click.Path(exists=True, path_type=Path),
+                        help="The earlier edition the list of changes counts from (archive folder, PDF or data JSON). "
+                             "Default: the last one published in the archive.")(func)
+
+
+def history_for(config: Config, quiet: bool, strict: bool) -> History | None:
+    """The history a build shows (``history.archive``): None when none is configured, or when the
+    archive has no edition yet (the first year), which is said."""
+    from ..archive.history import read_history
+
+    archive = config.history_archive
+    if archive is None:
+        return None
+    if not archive.is_dir():
+        if not quiet:
+            err.print(config.messages("cli.history_no_archive", path=archive))
+        return None
+    history = read_history(archive, config)
+    if history.problems and not quiet:
+        print_findings(CheckResult(findings=history.problems), config.messages, quiet=True, strict=strict)
+    return history
+
+
+def say_changes(found: ChangesSource, archive: Path, t: Messages, quiet: bool) -> None:
+    """Which edition the list of changes counts from, or why there is none: never left out silently."""
+    if quiet:
+        return
+    for problem in found.problems:
+        err.print(t.describe(problem))
+    err.print(t(f"cli.changes_{found.reason}", path=found.source or archive))
 
 
 class stops:  # noqa: N801 - used as a context manager, like contextlib's

@@ -12,7 +12,7 @@ from rich.table import Table
 from .. import opendata
 from ..archive.history import read_history
 from ..pdf.attachments import edition_data
-from ..pipeline import check_inputs, edition_config, load, load_catalogue
+from ..pipeline import check_inputs, current_status, edition_config, load, load_catalogue
 from ..problems import InputsError
 from ..writers import inside, write_bytes
 from .common import common_options, err, out
@@ -52,15 +52,21 @@ def export_command(config_path: Path, strict: bool, quiet: bool, fmt: str, sourc
               help="The archive folder. Default: history.archive, or archive/ beside the configuration.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def history_command(config_path: Path, strict: bool, quiet: bool, archive_dir: Path | None, fmt: str) -> None:
-    """Each action's status in every archived edition, and when it last changed."""
-    config, _ = load(config_path)
+    """Each action's status in every archived edition and in the current inputs (when they have no
+    errors), and the edition in which it last changed."""
+    config, warnings = load(config_path)
     t = config.messages
     archive = archive_dir or config.history_archive or config.base_dir / "archive"
     found = read_history(archive, config)
+    outcome = check_inputs(config, warnings)
+    if outcome.result.errors:  # not a guess: the edition in the making is left out, and said so
+        err.print(t("cli.history_inputs_left_out", errors=len(outcome.result.errors)))
+    elif outcome.catalogue.actions:
+        found = found.including(current_status(outcome.catalogue), t)
     if fmt == "json":
         out.print_json(json.dumps(found.to_dict(), ensure_ascii=False))
     else:
-        table = Table(t("report.number"), t("report.action"), *(e.version for e in found.editions),
+        table = Table(t("report.number"), t("report.action"), *(e.label for e in found.editions),
                       t("cli.history_changed"))
         for number in found.numbers():
             cells = [e.statuses[number][1] if number in e.statuses else "–" for e in found.editions]

@@ -7,33 +7,45 @@ from pathlib import Path
 
 import click
 
-from ..archive.history import read_history
+from ..archive.previous import changes_source
+from ..archive.store import DEFAULT_ARCHIVE
 from ..configuration import Config
 from ..pipeline import build, load, make_edition
 from ..problems import CheckResult
 from ..sheets.template import write_template
 from ..writers import inside, refuse_overwrite
-from .common import ConsoleProgress, common_options, err, out, print_findings
+from .common import (
+    ConsoleProgress,
+    changes_options,
+    common_options,
+    err,
+    history_for,
+    out,
+    print_findings,
+    say_changes,
+)
 
 
 @click.command("build")
 @common_options
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
-              help="Folder for the PDF, its HTML and the web edition.  [default: build/ beside the configuration]")
-@click.option("--changes-since", type=click.Path(exists=True, path_type=Path),
-              help="An earlier edition (archive folder, PDF or data JSON): adds the list of changes.")
+              help="Where the edition's folder <name>/ (PDF, HTML, web edition, open data) is written.  "
+                   "[default: build/ beside the configuration]")
+@changes_options
 def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path | None,
-                  changes_since: Path | None) -> None:
-    """Check the sheets, then write the report as PDF and as a web edition."""
+                  changes_since: Path | None, no_changes: bool) -> None:
+    """Check the sheets, then write the report as PDF and as a web edition, with the changes since
+    the last edition published in the archive."""
     config, warnings = load(config_path)
     t = config.messages
-    history = read_history(config.history_archive, config) if config.history_archive else None
-    if history and history.problems and not quiet:
-        print_findings(CheckResult(findings=history.problems), t, quiet=True, strict=strict)
+    history = history_for(config, quiet, strict)
+    archive = config.history_archive or config.base_dir / DEFAULT_ARCHIVE
+    since = changes_source(config, archive, changes_since, no_changes)
+    say_changes(since, archive, t, quiet)
     progress = ConsoleProgress(quiet, t)
     try:
-        result = build(config, out_dir, warnings=warnings, strict=strict, changes_since=changes_since,
-                       progress=progress, history=history)
+        result = build(config, out_dir, warnings=warnings, strict=strict, changes_since=since.source,
+                       progress=progress, history=history, changes=since.source is not None)
     finally:
         progress.close()
     if quiet:

@@ -62,8 +62,8 @@ def _where(cell: str | None, t: Messages) -> str:
 def summary_line(result: CheckResult, t: Messages, actions: int | None, strict: bool) -> str:
     if not result.findings:
         return t("cli.clean")
-    line = t("cli.summary", sheets=len(result.files), actions=actions if actions is not None else "?",
-             errors=len(result.errors), warnings=len(result.warnings))
+    line = t(result.summary, sheets=len(result.files), file=", ".join(result.files),
+             actions=actions if actions is not None else "?", errors=len(result.errors), warnings=len(result.warnings))
     return f"{line} {t('cli.strict')}" if strict and result.warnings else line
 
 

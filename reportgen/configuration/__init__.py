@@ -6,7 +6,17 @@ as a finding, ``names`` is the naming contract of the standard sheet's cells and
 
 from .loading import contrast, load_config, unknown_keys
 from .names import slugify
-from .schema import DEFAULT_CONFIG, ActionField, Administration, Committee, Config, ReportMeta, Status, Theme
+from .schema import (
+           DEFAULT_CONFIG,
+           ActionField,
+           Administration,
+           Committee,
+           Config,
+           ReportMeta,
+           Status,
+           Theme,
+           find_config,
+)
 
 __all__ = ["DEFAULT_CONFIG", "ActionField", "Administration", "Committee", "Config", "ReportMeta", "Status", "Theme",
-           "contrast", "load_config", "slugify", "unknown_keys"]
+           "contrast", "find_config", "load_config", "slugify", "unknown_keys"]

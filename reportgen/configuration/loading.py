@@ -7,6 +7,9 @@ YAML errors, pydantic's errors (mapped from their type to the locale's words), u
 
 from __future__ import annotations
 
+import dataclasses
+import difflib
+import logging
 import os
 import re
 from collections.abc import Mapping
@@ -22,7 +25,7 @@ from ..paths import open_regular_file, read_head, read_regular_file
 from ..problems import ConfigError, Finding, Severity, read_problem
 from .glyphs import missing_glyphs
 from .matching import KINDS, find
-from .schema import DEFAULT_CONFIG, MAIL_FIELDS, Config, KeyPath
+from .schema import MAIL_FIELDS, Config, KeyPath, find_config
 
 MAX_ASSET_BYTES = 20 * 1024 * 1024
 MAX_CONFIG_BYTES = 5 * 1024 * 1024
@@ -36,17 +39,17 @@ def load_config(path: Path | str | None = None) -> tuple[Config, list[Finding]]:
     :class:`ConfigError` with every problem found, each with its key and line, when the file
     cannot be used.
     """
-    path = Path(path or DEFAULT_CONFIG)
+    path = Path(path or find_config())
     where = str(path)
     data, lines, numbers = _read(path, where)
     language = _language(data)
+    logging.getLogger("reportgen").info(Messages(language)("cli.config_used", path=path.absolute()))
     data["base_dir"], data["source_file"] = path.parent, path
     try:
         config = Config.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(_validation_findings(exc, where, lines, language)) from None
-    warnings = [_finding("config-unknown-key", where, lines.get(loc), Severity.WARNING, language, key=_dotted(loc))
-                for loc in unknown_keys(config)]
+    warnings = [_unknown_key(config, loc, where, lines.get(loc), language) for loc in unknown_keys(config)]
     unusable_files = [(loc, file, problem) for loc, file in config.files() if (problem := _file_problem(file))]
     if unusable_files:
         raise ConfigError([_finding(problem, where, lines.get(loc), Severity.ERROR, language, key=_dotted(loc),
@@ -374,6 +377,21 @@ def unknown_keys(model: BaseModel, path: KeyPath = ()) -> list[KeyPath]:
                 sub = path + (name,) + ((index,) if index is not None else ())
                 found += unknown_keys(item, sub)
     return found
+
+
+def _unknown_key(config: Config, loc: KeyPath, where: str, line: int | None, language: str | None) -> Finding:
+    """The unknown-key warning, with the known key of the same place it is most like ("color":
+    did you mean "colour"?), found with difflib among the schema's keys there."""
+    found = _finding("config-unknown-key", where, line, Severity.WARNING, language, key=_dotted(loc))
+    parent: Any = config
+    for part in loc[:-1]:
+        parent = parent[part] if isinstance(part, int) else getattr(parent, part)
+    known = [name for name, info in type(parent).model_fields.items() if not info.exclude]
+    like = difflib.get_close_matches(str(loc[-1]), known, n=1, cutoff=0.6)
+    if not like:
+        return found
+    return dataclasses.replace(found, fix=Messages(language)("config_errors.did_you_mean",
+                                                             key=_dotted((*loc[:-1], like[0]))))
 
 
 def _dotted(loc: KeyPath) -> str:

@@ -226,9 +226,11 @@ def reference() -> str:
         "# Configuration reference", "",
         "<!-- Made by `python -m reportgen.configuration.reference --write` from reportgen/configuration/schema.py;"
         " do not edit by hand: tests/test_reference.py fails when this file and the schema disagree. -->", "",
-        "A report is configured by one YAML file (`report.yaml`; `reportgen new` writes a commented one). Paths in it "
+        "A report is configured by one YAML file (`report.yaml`, found in the working folder, else as "
+        "`inputs/report.yaml`, unless `-c` names it; `reportgen new` writes a commented one). Paths in it "
         "are relative to its folder, and so are the outputs: `build/` and `archive/` are made beside it unless "
-        "`--out` or `--archive` say otherwise. Unknown keys are warned about (`config-unknown-key`); every invalid "
+        "`--out` or `--archive` say otherwise. Unknown keys are warned about (`config-unknown-key`, with the known "
+        "key of that place they are most like); every invalid "
         "value is an error with its key and line, in the report's language. YAML anchors and aliases are refused.", "",
         "Every key below, with its type, its default and what it does. `[]` after a key: a list of such mappings.",
         "Running a round (sheets out, collecting, filling sheets by script): [round.md](round.md).", "",

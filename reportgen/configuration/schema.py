@@ -35,6 +35,14 @@ from ..locales import Messages, format_text
 from .names import slugify
 
 DEFAULT_CONFIG = Path("inputs/report.yaml")
+CONFIG_PLACES = (Path("report.yaml"), DEFAULT_CONFIG)  # where a command looks when -c is not given, in order
+
+
+def find_config(folder: Path | None = None) -> Path:
+    """The configuration a command uses when none is named, as MkDocs finds ``mkdocs.yml``:
+    ``report.yaml`` in the working folder (or ``folder``), else ``inputs/report.yaml``."""
+    base = folder if folder is not None else Path()
+    return next((place for place in CONFIG_PLACES if (base / place).is_file()), DEFAULT_CONFIG)
 KeyPath = tuple[str | int, ...]  # where a value is: ("themes", 0, "heading")
 
 Key = Annotated[str, StringConstraints(pattern=r"^[a-z][a-z0-9_]{0,30}$")]
@@ -91,8 +99,9 @@ class ReportMeta(_Model):
     running_title: Text | None = None
     """The title in the running line; default: the title in upper case."""
     slug: Slug | None = None
-    """The PDF's file name before `-v<version>.pdf` (a-z, 0-9, `.`, `-`); default: made from the title. Example:
-    annual-plan-2018"""
+    """The output names' start, before `-v<version>` (a-z, 0-9, `.`, `-`); default: made from the title. The edition
+    is added after it unless it is already in it (`plan` of edition 2018: `plan-2018-v1.0.pdf`), so one edition's
+    files never replace another's. Example: annual-plan-2018"""
 
     @field_validator("edition", "version", mode="before")
     @classmethod
@@ -112,7 +121,11 @@ class ReportMeta(_Model):
 
     @property
     def file_stem(self) -> str:
-        return f"{self.slug or slugify(self.title)}-v{self.version}"
+        """``<slug>-<edition>-v<version>``; the edition left out when the slug already has it."""
+        base, edition = self.slug or slugify(self.title), slugify(self.edition)
+        if edition and f"-{edition}-" not in f"-{base}-":
+            base = f"{base}-{edition}"
+        return f"{base}-v{self.version}"
 
     @property
     def pdf_name(self) -> str:
@@ -430,7 +443,8 @@ class ProofSettings(_Model):
     """A page filled less than this share (0-1) is marked by the proof, unless it ends a part."""
 
 
-MAIL_FIELDS = ("person", "title", "deadline", "address", "count", "organisation")  # round.message's placeholders
+# round.message's placeholders
+MAIL_FIELDS = ("person", "title", "deadline", "address", "count", "organisation", "origin")
 
 
 class Round(_Model):
@@ -444,8 +458,9 @@ class Round(_Model):
     subject: Text = ""
     """The drafts' subject; default: "<title>: your standard sheet" in the report's language."""
     message: str = ""
-    """The drafts' text, with `{person}`, `{title}`, `{deadline}`, `{address}`, `{count}`, `{organisation}` (no other
-    placeholder; a brace itself is written `{{`); default: the locale's."""
+    """The drafts' text, with `{person}`, `{title}`, `{deadline}`, `{address}`, `{count}`, `{organisation}`, `{origin}`
+    (a sentence on where the sheets come from: the last status, an earlier edition, or this year's list); no other
+    placeholder (a brace itself is written `{{`); default: the locale's."""
     expected: Path | None = None
     """The actions this round expects (the `round.json` that `reportgen sheets` writes, or an edition's `data.json`),
     relative to the configuration: `check` then says what is still missing. Example: ../out/round.json"""
@@ -493,8 +508,12 @@ class Config(_Model):
     history: HistorySettings = HistorySettings()
     """Each action's status in the archived editions (see `history`)."""
     changes_since: Path | None = None
-    """An earlier edition (its archive folder, PDF or data.json, relative to the configuration): adds the list of
-    changes since it."""
+    """An earlier edition (its archive folder, PDF or data.json, relative to the configuration) that the list of
+    changes counts from, in place of the last one published in the archive. Example: archive/2024/v1.0"""
+    changes: bool = True
+    """`build` and `publish` add the list of changes since the last edition published in the archive (`history.archive`,
+    or `archive/` beside the configuration; `publish --archive`); false: no list unless `changes_since` or
+    `--changes-since` names an edition. Example: false"""
     labels: dict[str, str] = {}
     """Any text reportgen prints, by its key in `reportgen/locales/<language>.yaml`, for this report only. A text may
     use the placeholders of the text it replaces, as plain names (`{title}`, at most an alignment and a width:

@@ -63,10 +63,21 @@ def attachments(catalogue: Catalogue, config_file: Path, sheets: dict[str, Path]
     out = [attach(edition_data(catalogue), DATA_NAME, t("archive.data_description"), "Data"),
            attach(Path(config_file).read_bytes(), Path(config_file).name, t("archive.config_description"), "Source")]
     for name, path in sorted(sheets.items()):
-        out.append(attach(path.read_bytes(), f"sheets/{name}", t("archive.sheet_description"), "Source"))
+        out.append(attach(path.read_bytes(), sheet_name(catalogue.config, name), t("archive.sheet_description"),
+                          "Source"))
     for name, path in report_files(catalogue.config):
         out.append(attach(path.read_bytes(), name, t("archive.file_description"), "Source"))
     return out
+
+
+def sheet_name(config: Config, name: str) -> str:
+    """A sheet's name in the archive: under the sheets folder as the configuration names it
+    (``sheets/2025/07.xlsx`` for ``sheets.folder: sheets/2025``), so that ``extract`` puts it back
+    where a rebuild looks; under ``sheets/`` for a folder outside the configuration's own."""
+    folder = Path(config.sheets.folder)
+    if folder.is_absolute() or ".." in folder.parts or not folder.parts:
+        return f"sheets/{name}"
+    return f"{folder.as_posix()}/{name}"
 
 
 def source_name(path: Path, config: Config) -> str:

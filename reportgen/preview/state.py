@@ -15,7 +15,7 @@ from pathlib import Path
 import jinja2
 
 from ..checks import CheckOutcome
-from ..configuration import DEFAULT_CONFIG, Config
+from ..configuration import Config, find_config
 from ..locales import Messages
 from ..paths import default_templates_dir
 from ..pipeline import Edition, check_inputs, load, make_edition, web_edition
@@ -29,7 +29,7 @@ WATCHED = (".yaml", ".yml", ".xlsx", ".xlsm", ".xls", ".ods", ".csv", ".j2", ".c
 
 class Preview:
     def __init__(self, config_path: Path | str | None = None):
-        self.config_path = Path(config_path or DEFAULT_CONFIG)
+        self.config_path = Path(config_path or find_config())
         self.version = 0
         self.files: dict[str, bytes | Path] = {}
         self.config: Config | None = None

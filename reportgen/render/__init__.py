@@ -16,7 +16,7 @@ import jinja2
 from markupsafe import Markup, escape
 
 from ..configuration import Config
-from ..diff import ActionChange, describe_change
+from ..diff import ActionChange, after_title, describe_change
 from ..locales import Messages
 from ..model import Action, Catalogue, Role
 from ..paths import default_templates_dir
@@ -80,6 +80,8 @@ def context(catalogue: Catalogue, changes: list[ActionChange] | None = None,
         "role_mark": lambda action, key: _role_mark(config, action, key),
         "status_counts": lambda actions: {s.key: sum(a.status == s.key for a in actions) for s in config.statuses},
         "describe_change": lambda change: describe_change(change, config),
+        "after_title": after_title,
+        "changes_from": None,
         "Role": Role,
         "escape": escape,
     }

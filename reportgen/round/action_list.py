@@ -2,7 +2,8 @@
 
 ``reportgen sheets --actions LIST`` makes the round's sheets from it. The first row names the
 columns, each by its key or by its label in the report's language: ``number``, ``title``,
-``theme``, ``responsible`` (these four are needed), ``status`` and the configured text fields
+``theme``, ``responsible`` (these four are needed), ``status``, ``previous`` (the number the action
+had in the edition the round carries from, where it changed) and the configured text fields
 (``fields[].key`` or ``fields[].label``). A theme is given by its number, its heading or the
 sheet's choice ("1. Heading"); a status by its key or label. Every problem is a finding with the
 list's file and the cell ("B7", as the list opens in a spreadsheet); what the list can make
@@ -50,6 +51,7 @@ class ListedAction:
     responsible: str
     texts: dict[str, str]       # field key -> text
     row: int
+    previous: int | None = None  # its number in the edition carried from, where it changed
 
     def sheet_values(self, config: Config) -> dict[str, object]:
         """The standard sheet's cells (by defined name) this row fills in."""
@@ -73,6 +75,8 @@ def column_names(config: Config) -> dict[str, str]:
     for item in (*NEEDED, "status"):
         for name in (item, t(f"sheet.{item}")):
             known[_fold(name)] = item
+    for name in ("previous", t("words.previous_number")):
+        known[_fold(name)] = "previous"
     known[_fold(t("report.number"))] = "number"
     return known
 
@@ -265,10 +269,20 @@ class _RowCheck:
         if not responsible:
             self.problem("list-value-missing", "responsible", Severity.WARNING, label=self.t("sheet.responsible"))
         texts = {key.removeprefix("field:"): self.text(key) for key in self.columns.by_item if key.startswith("field:")}
+        previous = self._previous()
         if any(f.severity is Severity.ERROR for f in self.findings[self.reported:]):
             return None
         assert number is not None and theme is not None
-        return ListedAction(number, title, theme, status, responsible, texts, self.row)
+        return ListedAction(number, title, theme, status, responsible, texts, self.row, previous)
+
+    def _previous(self) -> int | None:
+        text = self.text("previous")
+        if not text:
+            return None
+        number = action_number(self.raw("previous"))
+        if number is None:
+            self.problem("list-number-invalid", "previous", value=text)
+        return number
 
     def _number(self) -> int | None:
         text = self.text("number")

@@ -13,18 +13,32 @@ from email.policy import SMTP
 from pathlib import Path
 
 from ..configuration import Config, slugify
-from ..locales import format_text
+from ..locales import Messages, format_text
 from ..writers import inside, write_bytes
 
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def draft(config: Config, person: str, sheets: list[Path]) -> EmailMessage:
+def origin_text(t: Messages, origins: list[str], edition: str) -> str:
+    """Where a person's sheets come from, in words that fit: the last status, what an earlier
+    edition said (carried), or new this year from the list of actions (fresh), or some of each."""
+    carried = sum(o == "carried" for o in origins)
+    new = sum(o == "new" for o in origins)
+    if new and carried:
+        return t("mail.origin_mixed", carried=carried, new=new, edition=edition)
+    if new:
+        return t("mail.origin_new")
+    return t("mail.origin_carried", edition=edition) if carried and edition else t("mail.origin_last")
+
+
+def draft(config: Config, person: str, sheets: list[Path], origins: list[str] | None = None,
+          edition: str = "") -> EmailMessage:
     t, round_ = config.messages, config.round
     deadline = _date(round_.deadline, config.report.language) if round_.deadline else t("mail.no_deadline")
     params = {"person": person, "title": config.report.title, "deadline": deadline,
               "address": round_.return_address or t("mail.no_address"), "count": len(sheets),
-              "organisation": config.report.organisation}
+              "organisation": config.report.organisation,
+              "origin": origin_text(t, origins or ["last"] * len(sheets), edition)}
     message = EmailMessage(policy=SMTP)
     message["Subject"] = round_.subject or t("mail.subject", **params)
     if round_.return_address:
@@ -43,12 +57,19 @@ def draft(config: Config, person: str, sheets: list[Path]) -> EmailMessage:
     return message
 
 
-def write_drafts(config: Config, sheets_by_person: dict[str, list[Path]], out_dir: Path) -> list[Path]:
+def draft_path(config: Config, out_dir: Path, person: str) -> Path:
+    """Where a person's draft is: ``mail/<person>.eml``."""
+    name = slugify(person) or slugify(config.messages("mail.no_person"))
+    return inside(Path(out_dir), f"{name[:80]}.eml", config.messages)
+
+
+def write_drafts(config: Config, sheets_by_person: dict[str, list[tuple[Path, str]]], out_dir: Path,
+                 edition: str = "") -> list[Path]:
+    """One draft per person, with their sheets (each with its origin: ``last``, ``carried`` or ``new``)."""
     written = []
     for person, sheets in sorted(sheets_by_person.items()):
-        name = slugify(person) or slugify(config.messages("mail.no_person"))
-        target = inside(Path(out_dir), f"{name[:80]}.eml", config.messages)
-        written.append(write_bytes(target, draft(config, person, sheets).as_bytes(), config.messages))
+        message = draft(config, person, [p for p, _ in sheets], [o for _, o in sheets], edition)
+        written.append(write_bytes(draft_path(config, out_dir, person), message.as_bytes(), config.messages))
     return written
 
 
