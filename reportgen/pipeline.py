@@ -123,13 +123,15 @@ def make_edition(config: Config, warnings: list[Finding] | None = None, *, stric
 def web_edition(catalogue: Catalogue, changes: list[ActionChange] | None = None,
                 **extra: object) -> dict[str, bytes | Path]:
     """The standalone web edition: ``index.html`` and every file it uses, by name in its folder
-    (``pdf_link``: the name of the PDF beside it, which the page offers for download)."""
+    (``pdf_link``: the name of the PDF beside it, which the page offers for download); its fonts cut
+    to the page's characters, as WOFF2."""
     from .render import WEB, render_html, template_dirs
     from .render.assets import Assets
+    from .render.webfonts import cut
 
     assets = Assets(catalogue.config, template_dirs(catalogue.config), web=True)
     html = render_html(catalogue, WEB, changes=changes, assets=assets, **extra)
-    return {"index.html": html.encode("utf-8"), **assets.used}
+    return {"index.html": html.encode("utf-8"), **cut(assets.used, assets.fonts, html)}
 
 
 def _changes(catalogue: Catalogue, since: Path | None) -> list[ActionChange] | None:

@@ -71,7 +71,7 @@ def test_web_edition_is_one_folder_that_asks_no_other_server(sample_build, page)
     assert link.get_attribute("href") == sample_build.pdf.name
     assert (sample_build.web / sample_build.pdf.name).read_bytes() == sample_build.pdf.read_bytes()
     fonts = sorted(p.name for p in (sample_build.web / "assets" / "fonts").iterdir())
-    assert "OpenSans-Regular.ttf" in fonts
+    assert "OpenSans-Regular.woff2" in fonts
     assert page.evaluate("document.fonts.check('12px \"Report Sans\"')")
 
 
