@@ -153,7 +153,7 @@ def build(config: Config | Path | str | None = None, out_dir: Path | str | None 
     pdf_name = edition.config.report.pdf_name
     data = opendata.package(edition.outcome.catalogue)
     web = web_edition(edition.outcome.catalogue, edition.changes, pdf_link=pdf_name, data_link=opendata.FOLDER,
-                      history=history)
+                      history=history, pdf_size=len(edition.pdf))
     web |= {pdf_name: edition.pdf} | {f"{opendata.FOLDER}/{name}": content for name, content in data.items()}
     out = Path(out_dir) if out_dir is not None else config.base_dir / DEFAULT_OUT
     t = config.messages

@@ -144,13 +144,13 @@ def test_preview_shows_the_report_and_follows_every_save(live, page):
     (sheets / "25.xlsx").write_bytes(b"this is not a spreadsheet")
     problems = page.locator(".preview-problems")
     problems.wait_for(timeout=WAIT_MS)
-    assert "25.xlsx" in problems.inner_text()
+    assert "25.xlsx" in problems.text_content()
     assert page.locator("article.action").count() == 2
 
     # An error in an action's sheet: the action is left out until it is fixed, and the page says so.
     set_cells(sheets / "07.xlsx", rg_status="Ukendt")
-    page.locator(".preview-problems li", has_text="Ukendt").wait_for(timeout=WAIT_MS)
-    assert "udeladt" in page.locator(".preview-problems li", has_text="Ukendt").inner_text()
+    page.locator(".preview-problems li", has_text="Ukendt").wait_for(state="attached", timeout=WAIT_MS)
+    assert "udeladt" in page.locator(".preview-problems li", has_text="Ukendt").text_content()
     assert page.locator("#action-7").count() == 0
 
 
@@ -220,7 +220,8 @@ def test_preview_links_problems_to_their_actions(live, page):
     page.goto(url)
     shutil.copy(folder / "sheets" / "07.xlsx", folder / "sheets" / "07-kopi.xlsx")  # sent twice
     item = page.locator(".preview-problems li", has_text="07-kopi.xlsx")
-    item.wait_for(timeout=WAIT_MS)
+    item.wait_for(state="attached", timeout=WAIT_MS)
+    page.locator(".preview-problems summary").click()  # the list opens from its count
     link = item.locator("a[href='#action-7']")
     assert link.count() == 1
     link.click()
@@ -243,3 +244,91 @@ def test_preview_shows_a_broken_template_and_recovers(report_dir):
     assert outcome is not None and len(outcome.catalogue.actions) == 3
     assert preview.problems == [] and 'id="action-25"' in preview.files["index.html"].decode("utf-8")
     assert preview.wait_for_change(preview.version - 1, timeout=0) == 2
+
+
+# --- Light on a phone, and a preview that helps (issue 27) ---------------------------------------
+
+
+def test_the_sample_page_transfers_at_most_400_kb(sample_build, page):
+    """What a reader's browser fetches (the PDF download and the open data aside): the page
+    gzip-compressed, as a web server sends it, and every file it loads; the fonts cut to the page."""
+    import gzip
+
+    web = sample_build.web
+    loaded = []
+    page.on("requestfinished", lambda request: loaded.append(request.url))
+    page.goto((web / "index.html").as_uri())
+    page.evaluate("document.fonts.ready.then(() => true)")
+    files = [Path(url.removeprefix("file://")) for url in loaded if url != (web / "index.html").as_uri()]
+    assert files and all(f.suffix == ".woff2" for f in files if "/fonts/" in f.as_posix())
+    sizes = {f.name: f.stat().st_size for f in files}
+    total = len(gzip.compress((web / "index.html").read_bytes(), 9)) + sum(sizes.values())
+    assert total <= 400_000, sizes
+    # Every file the folder has besides the page, the PDF and the data, all of them, is within it too.
+    rest = [p for p in web.rglob("*") if p.is_file() and p.suffix != ".pdf" and "data" not in p.relative_to(web).parts
+            and p.name != "index.html"]
+    assert len(gzip.compress((web / "index.html").read_bytes(), 9)) + sum(p.stat().st_size for p in rest) <= 400_000
+
+
+def test_the_closing_links_all_open_data_and_says_the_pdfs_size_and_licence(sample_build, page):
+    page.goto((sample_build.web / "index.html").as_uri())
+    links = page.locator(".data-link a")
+    assert [links.nth(n).get_attribute("href") for n in range(links.count())] == [
+        "data/actions.csv", "data/committees.csv", "data/administrations.csv", "data/datapackage.json"]
+    for n in range(links.count()):
+        assert (sample_build.web / links.nth(n).get_attribute("href")).is_file()
+    size = sample_build.pdf.stat().st_size / 1_000_000
+    assert page.locator(".pdf-link a").inner_text().endswith(f"(PDF, {size:.1f} MB)".replace(".", ","))
+    assert page.locator(".data-licence").inner_text() == "Der er ikke angivet nogen licens for dataene."
+
+
+def test_the_filter_box_is_centred_with_the_text_at_1280(sample_build, page):
+    page.goto((sample_build.web / "index.html").as_uri())
+    box = page.locator(".filter").bounding_box()
+    text = page.locator(".summary").bounding_box()
+    assert abs(box["x"] - text["x"]) < 1 and abs(box["width"] - text["width"]) < 1  # the column of 50rem
+
+
+def _twelve_problems(folder: Path) -> None:
+    for n in range(1, 13):
+        (folder / "sheets" / f"{n + 50:02d}-ark-der-ikke-er-et-regneark.xlsx").write_bytes(b"not a spreadsheet")
+
+
+@pytest.mark.parametrize(("width", "height"), [(375, 667), (1280, 800)])
+def test_the_preview_panel_takes_at_most_a_fifth_of_the_window(live, browser, width, height):
+    url, folder = live
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(url)
+    _twelve_problems(folder)
+    summary = page.locator(".preview-problems summary", has_text="12 fejl")
+    summary.wait_for(timeout=WAIT_MS)
+    share = "document.querySelector('.preview').getBoundingClientRect().height / innerHeight"
+    assert page.evaluate(share) <= 0.2  # closed: one line or two, with the count
+    title = page.locator("h1.cover-title").bounding_box()
+    assert title["y"] >= page.locator(".preview").bounding_box()["height"]  # the cover's title shows
+    summary.click()
+    assert page.locator(".preview-problems li").count() == 12
+    assert page.evaluate(share) <= 0.2  # open: the list scrolls inside the bar
+    assert axe_violations(page) == []
+    # Each problem says its sheet; it stays open across the reload after the next save.
+    assert "ark-der-ikke-er-et-regneark.xlsx" in page.locator(".preview-problems li").first.inner_text()
+    (folder / "sheets" / "51-ark-der-ikke-er-et-regneark.xlsx").unlink()
+    page.locator(".preview-problems summary", has_text="11 fejl").wait_for(timeout=WAIT_MS)
+    assert page.locator(".preview-problems li").first.is_visible()
+    context.close()
+
+
+def test_the_pdf_refused_is_a_page_in_the_reports_language(live, page):
+    url, folder = live
+    set_cells(folder / "sheets" / "07.xlsx", rg_status="Ukendt")
+    page.goto(url)
+    page.locator(".preview-problems summary", has_text="1 fejl").wait_for(timeout=WAIT_MS)
+    response = page.goto(url + "report.pdf")
+    assert response.status == 409 and response.headers["content-type"] == "text/html; charset=utf-8"
+    assert page.locator("html").get_attribute("lang") == "da"
+    assert page.locator("h1").inner_text() == "PDF'en kan ikke bygges endnu"
+    problem = page.locator(".preview-errors li").first.inner_text()
+    assert "Handling 7" in problem and "07.xlsx, celle" in problem and "Ukendt" in problem
+    assert page.locator("a[href='/']").count() == 1
+    assert axe_violations(page) == []

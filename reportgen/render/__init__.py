@@ -45,6 +45,8 @@ def environment(config: Config) -> jinja2.Environment:
     env.filters["words"] = lambda text: with_word_breaks(text, words)
     env.filters["with_label"] = with_label
     env.filters["web_links"] = web_links
+    mark = config.messages("words.decimal_mark")
+    env.filters["megabytes"] = lambda size: f"{size / 1_000_000:.1f}".replace(".", mark)  # a file's size, "1,1"
     return env
 
 
@@ -65,6 +67,7 @@ def context(catalogue: Catalogue, changes: list[ActionChange] | None = None,
         "web": assets.web,
         "preview": None,
         "pdf_link": None,
+        "pdf_size": None,  # the PDF's size in bytes, said beside its link
         "data_link": None,
         "changes": changes,
         "history": None,
