@@ -127,11 +127,12 @@ def web_edition(catalogue: Catalogue, changes: list[ActionChange] | None = None,
     to the page's characters, as WOFF2."""
     from .render import WEB, render_html, template_dirs
     from .render.assets import Assets
-    from .render.webfonts import cut
+    from .render.webfonts import PREVIEW, cut
 
     assets = Assets(catalogue.config, template_dirs(catalogue.config), web=True)
     html = render_html(catalogue, WEB, changes=changes, assets=assets, **extra)
-    return {"index.html": html.encode("utf-8"), **cut(assets.used, assets.fonts, html)}
+    also = frozenset(PREVIEW if extra.get("preview") else ())
+    return {"index.html": html.encode("utf-8"), **cut(assets.used, assets.fonts, html, also)}
 
 
 def _changes(catalogue: Catalogue, since: Path | None) -> list[ActionChange] | None:

@@ -20,6 +20,9 @@ from pathlib import Path
 log = logging.getLogger(__name__)
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".woff", ".woff2")
 ASCII = set(range(0x20, 0x7F))
+# The live preview's fonts keep Latin-1 and the common punctuation too: a new letter typed into a sheet
+# rarely changes the characters, so the cut fonts are remembered from one save to the next.
+PREVIEW = set(range(0xA0, 0x100)) | set(range(0x2010, 0x2027))
 CSS_ESCAPE = re.compile(r"\\([0-9A-Fa-f]{1,6})")
 
 
@@ -56,11 +59,13 @@ def _woff2(source: str, _mtime_ns: int, _size: int, characters: frozenset[int]) 
     return out.getvalue()
 
 
-def cut(files: dict[str, Path], fonts: dict[str, Path], page: str) -> dict[str, bytes | Path]:
+def cut(files: dict[str, Path], fonts: dict[str, Path], page: str,
+        also: frozenset[int] = frozenset()) -> dict[str, bytes | Path]:
     """The web edition's files with each of ``fonts`` (name in the edition → the face's file) cut to
-    the page's characters. A file fontTools cannot read goes as it is (browsers tell a font's kind
-    by its content, and WeasyPrint's build will have said what is wrong with it)."""
-    characters = page_characters(page)
+    the page's characters (and ``also``: :data:`PREVIEW` for the live preview). A file fontTools
+    cannot read goes as it is (browsers tell a font's kind by its content, and WeasyPrint's build
+    will have said what is wrong with it)."""
+    characters = page_characters(page) | also
     made: dict[str, bytes | Path] = dict(files)
     for name, source in sorted(fonts.items()):
         try:
