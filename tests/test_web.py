@@ -371,3 +371,15 @@ def test_theme_headings_break_a_word_only_with_a_hyphen_on_a_phone(sample_config
     assert page.locator("#theme-1 h2").bounding_box()["height"] > 60  # two lines or more
     assert page.evaluate(MID_WORD_BREAKS, ".theme-band h2") == []
     context.close()
+
+
+def test_a_configured_licence_is_stated_and_linked(config):
+    from reportgen.checks import check
+    from reportgen.configuration.schema import OpenData
+    from reportgen.pipeline import web_edition
+
+    licence = OpenData(licence="CC-BY-4.0", licence_title="Creative Commons Attribution 4.0",
+                       licence_url="https://creativecommons.org/licenses/by/4.0/")
+    page = web_edition(check(config.model_copy(update={"open_data": licence})).catalogue, data_link="data")
+    assert ('<p class="data-licence">Dataenes licens: <a href="https://creativecommons.org/licenses/by/4.0/">'
+            'Creative Commons Attribution 4.0</a>.</p>') in page["index.html"].decode("utf-8")
