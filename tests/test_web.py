@@ -383,3 +383,24 @@ def test_a_configured_licence_is_stated_and_linked(config):
     page = web_edition(check(config.model_copy(update={"open_data": licence})).catalogue, data_link="data")
     assert ('<p class="data-licence">Dataenes licens: <a href="https://creativecommons.org/licenses/by/4.0/">'
             'Creative Commons Attribution 4.0</a>.</p>') in page["index.html"].decode("utf-8")
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_proof_page_passes_the_accessibility_check(browser, width):
+    """The proof page as the preview sends it, with a finding (the pages' layout is test_proof's)."""
+    from reportgen.locales import Messages
+    from reportgen.preview.state import _templates, proof_items
+    from reportgen.problems import Severity
+
+    t = Messages("da")
+    found = [t.finding("proof-forced-break", Severity.WARNING, file="r.pdf", cell="page 6", action=2,
+                       word="erhvervsuddannelsesinstitutionssamarbejderne", where="handling 2")]
+    page_html = "".join(_templates().get_template("preview_proof.html.j2").generate(
+        t=t, language="da", steps=lambda: iter(["read", "layout"]), version=1, events_url="/_events",
+        result=lambda: {"made": True, "problems": [], "items": proof_items(found)}))
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.set_content(page_html)
+    assert page.locator("a[href='/#action-2']").inner_text() == "Handling 2"
+    assert axe_violations(page) == []
+    context.close()
