@@ -142,13 +142,16 @@ def make_edition(config: Config, warnings: list[Finding] | None = None, *, stric
 def web_edition(catalogue: Catalogue, changes: list[ActionChange] | None = None,
                 **extra: object) -> dict[str, bytes | Path]:
     """The standalone web edition: ``index.html`` and every file it uses, by name in its folder
-    (``pdf_link``: the name of the PDF beside it, which the page offers for download)."""
+    (``pdf_link``: the name of the PDF beside it, which the page offers for download); its fonts cut
+    to the page's characters, as WOFF2."""
     from .render import WEB, render_html, template_dirs
     from .render.assets import Assets
+    from .render.webfonts import PREVIEW, cut
 
     assets = Assets(catalogue.config, template_dirs(catalogue.config), web=True)
     html = render_html(catalogue, WEB, changes=changes, assets=assets, **extra)
-    return {"index.html": html.encode("utf-8"), **assets.used}
+    also = frozenset(PREVIEW if extra.get("preview") else ())
+    return {"index.html": html.encode("utf-8"), **cut(assets.used, assets.fonts, html, also)}
 
 
 def _changes(catalogue: Catalogue, since: Path | None) -> tuple[list[ActionChange] | None, Compared | None]:
@@ -201,7 +204,7 @@ def build(config: Config | Path | str | None = None, out_dir: Path | str | None 
     pdf_name, stem = edition.config.report.pdf_name, edition.stem
     data = opendata.package(edition.outcome.catalogue)
     web = web_edition(edition.outcome.catalogue, edition.changes, pdf_link=pdf_name, data_link=opendata.FOLDER,
-                      history=edition.history, changes_from=edition.changes_from)
+                      history=edition.history, changes_from=edition.changes_from, pdf_size=len(edition.pdf))
     web |= {pdf_name: edition.pdf} | {f"{opendata.FOLDER}/{name}": content for name, content in data.items()}
     out = Path(out_dir) if out_dir is not None else config.base_dir / DEFAULT_OUT
     t = config.messages

@@ -6,10 +6,12 @@ from __future__ import annotations
 import re
 import shutil
 
+import pytest
 import yaml
 from click.testing import CliRunner
 
 from reportgen.cli import cli
+from reportgen.pdf.proof import excerpt
 from reportgen.pipeline import load, make_edition
 
 from .conftest import set_cells
@@ -65,7 +67,7 @@ def test_the_proof_finds_each_defect_brought_back(report_dir, tmp_path):
                      "proof-toc-number-alone", "proof-lone-syllable", "proof-remnant", "proof-narrow-column"
                      }, [f.message for f in edition.proof]
     forced = [f for f in edition.proof if f.code == "proof-forced-break"]
-    assert [(f.action, f.message.split("'")[1]) for f in forced] == [(7, LONG_WORD.casefold()[:40])]
+    assert [(f.action, f.message.split("'")[1]) for f in forced] == [(7, (LONG_WORD[:40] + "erne").casefold())]  # whole
     glyphs = sorted(f.message for f in edition.proof if f.code == "proof-glyph")
     assert any("U+6F22" in m for m in glyphs) and any("U+5B57" in m for m in glyphs), glyphs
     assert all(re.fullmatch(r"page \d+", f.cell or "") and f.file == config.report.pdf_name for f in edition.proof)
@@ -165,6 +167,38 @@ def test_the_preview_shows_the_proof_as_a_page(report_dir):
     from reportgen.preview.state import Preview
     preview = Preview(report_dir / "report.yaml")
     preview.rebuild()
-    page = preview.proof_page().decode("utf-8")
+    chunks = list(preview.proof_page())  # sent as it is made: the stages first, while the pages are laid out
+    page = b"".join(chunks).decode("utf-8")
     assert "<h1>Korrektur" in page and ("Korrekturen fandt intet at rette." in page or "<table>" in page)
+    assert "Sætter siderne op (WeasyPrint)" in page and "Færdig." in page
+    working = next(n for n, chunk in enumerate(chunks) if "Siderne sættes".encode() in chunk)
+    done = next(n for n, chunk in enumerate(chunks) if "Færdig.".encode() in chunk)
+    assert working < done
     assert b'href="/proof"' in preview.files["index.html"]
+
+
+@pytest.mark.parametrize(("text", "limit", "end", "quoted"), [
+    ("kort tekst", 60, False, "kort tekst"),
+    ("Bosætningskommune med attraktive boligområder og gode forbindelser", 40, False,
+     "Bosætningskommune med attraktive…"),
+    ("Bosætningskommune med attraktive boligområder og gode forbindelser", 40, True,
+     "…boligområder og gode forbindelser"),
+    ("a" * 150, 100, False, "a" * 100 + "…"),
+])
+def test_a_finding_quotes_whole_words_or_says_it_cut(text, limit, end, quoted):
+    assert excerpt(text, limit, end=end) == quoted
+
+
+def test_the_preview_gives_each_proof_finding_once_with_its_pages():
+    from reportgen.locales import Messages
+    from reportgen.preview.state import proof_items
+    from reportgen.problems import Severity
+
+    t = Messages("da")
+    same = [t.finding("proof-running-head", Severity.WARNING, file="r.pdf", cell=f"page {page}", text="Oversigt")
+            for page in (12, 13, 12)]
+    other = t.finding("proof-forced-break", Severity.WARNING, file="r.pdf", cell="page 7", action=7, word="ord",
+                      where="handling 7")
+    items = proof_items([*same, other])
+    assert [(item.finding.code, item.pages, item.finding.action) for item in items] == [
+        ("proof-running-head", [12, 13], None), ("proof-forced-break", [7], 7)]

@@ -71,7 +71,7 @@ def test_web_edition_is_one_folder_that_asks_no_other_server(sample_build, page)
     assert link.get_attribute("href") == sample_build.pdf.name
     assert (sample_build.web / sample_build.pdf.name).read_bytes() == sample_build.pdf.read_bytes()
     fonts = sorted(p.name for p in (sample_build.web / "assets" / "fonts").iterdir())
-    assert "OpenSans-Regular.ttf" in fonts
+    assert "OpenSans-Regular.woff2" in fonts
     assert page.evaluate("document.fonts.check('12px \"Report Sans\"')")
 
 
@@ -144,13 +144,13 @@ def test_preview_shows_the_report_and_follows_every_save(live, page):
     (sheets / "25.xlsx").write_bytes(b"this is not a spreadsheet")
     problems = page.locator(".preview-problems")
     problems.wait_for(timeout=WAIT_MS)
-    assert "25.xlsx" in problems.inner_text()
+    assert "25.xlsx" in problems.text_content()
     assert page.locator("article.action").count() == 2
 
     # An error in an action's sheet: the action is left out until it is fixed, and the page says so.
     set_cells(sheets / "07.xlsx", rg_status="Ukendt")
-    page.locator(".preview-problems li", has_text="Ukendt").wait_for(timeout=WAIT_MS)
-    assert "udeladt" in page.locator(".preview-problems li", has_text="Ukendt").inner_text()
+    page.locator(".preview-problems li", has_text="Ukendt").wait_for(state="attached", timeout=WAIT_MS)
+    assert "udeladt" in page.locator(".preview-problems li", has_text="Ukendt").text_content()
     assert page.locator("#action-7").count() == 0
 
 
@@ -220,7 +220,8 @@ def test_preview_links_problems_to_their_actions(live, page):
     page.goto(url)
     shutil.copy(folder / "sheets" / "07.xlsx", folder / "sheets" / "07-kopi.xlsx")  # sent twice
     item = page.locator(".preview-problems li", has_text="07-kopi.xlsx")
-    item.wait_for(timeout=WAIT_MS)
+    item.wait_for(state="attached", timeout=WAIT_MS)
+    page.locator(".preview-problems summary").click()  # the list opens from its count
     link = item.locator("a[href='#action-7']")
     assert link.count() == 1
     link.click()
@@ -243,3 +244,163 @@ def test_preview_shows_a_broken_template_and_recovers(report_dir):
     assert outcome is not None and len(outcome.catalogue.actions) == 3
     assert preview.problems == [] and 'id="action-25"' in preview.files["index.html"].decode("utf-8")
     assert preview.wait_for_change(preview.version - 1, timeout=0) == 2
+
+
+# --- Light on a phone, and a preview that helps (issue 27) ---------------------------------------
+
+
+def test_the_sample_page_transfers_at_most_400_kb(sample_build, page):
+    """What a reader's browser fetches (the PDF download and the open data aside): the page
+    gzip-compressed, as a web server sends it, and every file it loads; the fonts cut to the page."""
+    import gzip
+
+    web = sample_build.web
+    loaded = []
+    page.on("requestfinished", lambda request: loaded.append(request.url))
+    page.goto((web / "index.html").as_uri())
+    page.evaluate("document.fonts.ready.then(() => true)")
+    files = [Path(url.removeprefix("file://")) for url in loaded if url != (web / "index.html").as_uri()]
+    assert files and all(f.suffix == ".woff2" for f in files if "/fonts/" in f.as_posix())
+    sizes = {f.name: f.stat().st_size for f in files}
+    total = len(gzip.compress((web / "index.html").read_bytes(), 9)) + sum(sizes.values())
+    assert total <= 400_000, sizes
+    # Every file the folder has besides the page, the PDF and the data, all of them, is within it too.
+    rest = [p for p in web.rglob("*") if p.is_file() and p.suffix != ".pdf" and "data" not in p.relative_to(web).parts
+            and p.name != "index.html"]
+    assert len(gzip.compress((web / "index.html").read_bytes(), 9)) + sum(p.stat().st_size for p in rest) <= 400_000
+
+
+def test_the_closing_links_all_open_data_and_says_the_pdfs_size_and_licence(sample_build, page):
+    page.goto((sample_build.web / "index.html").as_uri())
+    links = page.locator(".data-link a")
+    assert [links.nth(n).get_attribute("href") for n in range(links.count())] == [
+        "data/actions.csv", "data/committees.csv", "data/administrations.csv", "data/datapackage.json"]
+    for n in range(links.count()):
+        assert (sample_build.web / links.nth(n).get_attribute("href")).is_file()
+    size = sample_build.pdf.stat().st_size / 1_000_000
+    assert page.locator(".pdf-link a").inner_text().endswith(f"(PDF, {size:.1f} MB)".replace(".", ","))
+    assert page.locator(".data-licence").inner_text() == "Der er ikke angivet nogen licens for dataene."
+
+
+def test_the_filter_box_is_centred_with_the_text_at_1280(sample_build, page):
+    page.goto((sample_build.web / "index.html").as_uri())
+    box = page.locator(".filter").bounding_box()
+    text = page.locator(".summary").bounding_box()
+    centre = lambda b: b["x"] + b["width"] / 2  # noqa: E731
+    assert abs(centre(box) - centre(text)) < 1 and abs(centre(box) - 640) < 10  # in the column of 50rem, not flush left
+
+
+def _twelve_problems(folder: Path) -> None:
+    for n in range(1, 13):
+        (folder / "sheets" / f"{n + 50:02d}-ark-der-ikke-er-et-regneark.xlsx").write_bytes(b"not a spreadsheet")
+
+
+@pytest.mark.parametrize(("width", "height"), [(375, 667), (1280, 800)])
+def test_the_preview_panel_takes_at_most_a_fifth_of_the_window(live, browser, width, height):
+    url, folder = live
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.goto(url)
+    _twelve_problems(folder)
+    summary = page.locator(".preview-problems summary", has_text="12 fejl")
+    summary.wait_for(timeout=WAIT_MS)
+    share = "document.querySelector('.preview').getBoundingClientRect().height / innerHeight"
+    assert page.evaluate(share) <= 0.2  # closed: one line or two, with the count
+    title = page.locator("h1.cover-title").bounding_box()
+    assert title["y"] >= page.locator(".preview").bounding_box()["height"]  # the cover's title shows
+    summary.click()
+    assert page.locator(".preview-problems li").count() == 12
+    assert page.evaluate(share) <= 0.2  # open: the list scrolls inside the bar
+    assert axe_violations(page) == []
+    # Each problem says its sheet; it stays open across the reload after the next save.
+    assert "ark-der-ikke-er-et-regneark.xlsx" in page.locator(".preview-problems li").first.inner_text()
+    (folder / "sheets" / "51-ark-der-ikke-er-et-regneark.xlsx").unlink()
+    page.locator(".preview-problems summary", has_text="11 fejl").wait_for(timeout=WAIT_MS)
+    assert page.locator(".preview-problems li").first.is_visible()
+    context.close()
+
+
+def test_the_pdf_refused_is_a_page_in_the_reports_language(live, page):
+    url, folder = live
+    set_cells(folder / "sheets" / "07.xlsx", rg_status="Ukendt")
+    page.goto(url)
+    page.locator(".preview-problems summary", has_text="1 fejl").wait_for(timeout=WAIT_MS)
+    response = page.goto(url + "report.pdf")
+    assert response.status == 409 and response.headers["content-type"] == "text/html; charset=utf-8"
+    assert page.locator("html").get_attribute("lang") == "da"
+    assert page.locator("h1").inner_text() == "PDF'en kan ikke bygges endnu"
+    problem = page.locator(".preview-errors li").first.inner_text()
+    assert "Handling 7" in problem and "07.xlsx, celle" in problem and "Ukendt" in problem
+    assert page.locator("a[href='/']").count() == 1
+    assert axe_violations(page) == []
+
+
+MID_WORD_BREAKS = """(selector) => Array.from(document.querySelectorAll(selector)).flatMap(heading => {
+    const chars = [], walker = document.createTreeWalker(heading, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+      const node = walker.currentNode;
+      for (let i = 0; i < node.length; i++) {
+        const range = document.createRange(); range.setStart(node, i); range.setEnd(node, i + 1);
+        const rects = range.getClientRects();
+        if (rects.length) chars.push([node.data[i], rects[rects.length - 1].top]);  // at a break, its last line
+      }
+    }
+    const found = [];  // a line that starts inside a word whose last line did not end with a hyphen
+    for (let i = 1; i < chars.length; i++) {
+      if (chars[i][1] > chars[i - 1][1] + 2 && /\\p{L}/u.test(chars[i][0]) && /\\p{L}/u.test(chars[i - 1][0])) {
+        found.push(chars.slice(Math.max(0, i - 6), i + 4).map(c => c[0]).join(""));
+      }
+    }
+    return found;
+  })"""
+
+
+@pytest.mark.parametrize("width", [320, 375])
+def test_theme_headings_break_a_word_only_with_a_hyphen_on_a_phone(sample_config, browser, tmp_path, width):
+    from reportgen.checks import check
+    from reportgen.pipeline import web_edition
+
+    for name, content in web_edition(check(sample_config).catalogue).items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(content if isinstance(content, bytes) else Path(content).read_bytes())
+    context = browser.new_context(viewport={"width": width, "height": 667})
+    page = context.new_page()
+    page.goto((tmp_path / "index.html").as_uri())
+    page.evaluate("document.fonts.ready.then(() => true)")
+    # "Attraktiv bosætningskommune" is wider than a phone: it breaks, with a hyphen, where Danish allows.
+    assert page.locator("#theme-1 h2").bounding_box()["height"] > 60  # two lines or more
+    assert page.evaluate(MID_WORD_BREAKS, ".theme-band h2") == []
+    context.close()
+
+
+def test_a_configured_licence_is_stated_and_linked(config):
+    from reportgen.checks import check
+    from reportgen.configuration.schema import OpenData
+    from reportgen.pipeline import web_edition
+
+    licence = OpenData(licence="CC-BY-4.0", licence_title="Creative Commons Attribution 4.0",
+                       licence_url="https://creativecommons.org/licenses/by/4.0/")
+    page = web_edition(check(config.model_copy(update={"open_data": licence})).catalogue, data_link="data")
+    assert ('<p class="data-licence">Dataenes licens: <a href="https://creativecommons.org/licenses/by/4.0/">'
+            'Creative Commons Attribution 4.0</a>.</p>') in page["index.html"].decode("utf-8")
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+def test_the_proof_page_passes_the_accessibility_check(browser, width):
+    """The proof page as the preview sends it, with a finding (the pages' layout is test_proof's)."""
+    from reportgen.locales import Messages
+    from reportgen.preview.state import _templates, proof_items
+    from reportgen.problems import Severity
+
+    t = Messages("da")
+    found = [t.finding("proof-forced-break", Severity.WARNING, file="r.pdf", cell="page 6", action=2,
+                       word="erhvervsuddannelsesinstitutionssamarbejderne", where="handling 2")]
+    page_html = "".join(_templates().get_template("preview_proof.html.j2").generate(
+        t=t, language="da", steps=lambda: iter(["read", "layout"]), version=1, events_url="/_events",
+        result=lambda: {"made": True, "problems": [], "items": proof_items(found)}))
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.set_content(page_html)
+    assert page.locator("a[href='/#action-2']").inner_text() == "Handling 2"
+    assert axe_violations(page) == []
+    context.close()

@@ -415,7 +415,8 @@ class OpenData(_Model):
     """The edition's open data (CSV and a Frictionless Data Package, beside every PDF)."""
 
     licence: Text = ""
-    """The data's licence, as an SPDX or Open Definition id; empty for none stated. Example: CC-BY-4.0"""
+    """The data's licence, as an SPDX or Open Definition id, stated on the web edition beside the data's links
+    (linked to `licence_url`); empty for none stated, and the web edition says so. Example: CC-BY-4.0"""
     licence_title: Text = ""
     """The licence's name as people read it. Example: Creative Commons Attribution 4.0"""
     licence_url: Text = ""

@@ -60,6 +60,18 @@ def proof(document: Any, catalogue: Catalogue, fonts: list[Path], min_fill: floa
     return sorted(findings, key=lambda f: int((f.cell or "page 0").split()[-1]))
 
 
+def excerpt(text: str, limit: int = 100, *, end: bool = False) -> str:
+    """``text`` as a finding quotes it: whole when it is short, else its first (``end``: last)
+    words up to ``limit`` characters, never a word cut without saying so ("…")."""
+    if len(text) <= limit:
+        return text
+    if end:
+        cut = text[-limit:]
+        return "…" + (cut.split(" ", 1)[1] if " " in cut.strip() and not text[-limit - 1].isspace() else cut).lstrip()
+    cut = text[:limit]
+    return (cut.rsplit(" ", 1)[0] if " " in cut.strip() and not text[limit].isspace() else cut).rstrip() + "…"
+
+
 def _finding(config: Config, code: str, page: int, action: int | None = None, **params: Any) -> Finding:
     return config.messages.finding(code, Severity.WARNING, file=config.report.pdf_name, cell=f"page {page}",
                                    action=action, page=page, **params)
@@ -82,10 +94,10 @@ def _line_breaks(all_lines: list[Line], config: Config) -> list[Finding]:
                 elif (number, found.word) not in forced:
                     forced.add((number, found.word))
                     findings.append(_finding(config, "proof-forced-break", found.line.page, number,
-                                             word=found.word[:40], where=_where(config, number, place)))
+                                             word=excerpt(found.word), where=_where(config, number, place)))
                 continue
             findings += _hyphen_finding(found, block, config, number, place)
-    findings += [_finding(config, "proof-narrow-column", page, None, table=table, column=column, word=word[:40])
+    findings += [_finding(config, "proof-narrow-column", page, None, table=table, column=column, word=excerpt(word))
                  for (table, column), (page, word) in narrow.items()]
     return findings
 
@@ -101,7 +113,8 @@ def _hyphen_finding(found: Break, block: list[Line], config: Config, number: int
                     place: dict[str, str]) -> list[Finding]:
     line, where = found.line, _where(config, number, place)
     if room_to_spare(found):
-        return [_finding(config, "proof-loose-break", line.page, number, text=line.text.strip()[-40:], where=where)]
+        return [_finding(config, "proof-loose-break", line.page, number, text=excerpt(line.text.strip(), 60, end=True),
+                         where=where)]
     if not found.added:
         return []
     plain = line.text.replace(SOFT_HYPHEN, "").strip()
@@ -135,7 +148,7 @@ def _lone_lines(all_lines: list[Line], config: Config) -> list[Finding]:
         for line in (line for line in alone if id(line) not in seen):
             seen.add(id(line))
             number, place = subject(line)
-            findings.append(_finding(config, "proof-lone-line", line.page, number, text=line.text.strip()[:50],
+            findings.append(_finding(config, "proof-lone-line", line.page, number, text=excerpt(line.text.strip(), 60),
                                      where=_where(config, number, place)))
     return findings
 
@@ -151,12 +164,13 @@ def _contents_numbers(all_lines: list[Line], config: Config) -> list[Finding]:
             number, _ = subject(block[-1])
             link = next(block[0].element.iter("a"), block[0].element)
             entry = " ".join("".join(link.itertext()).split())
-            findings.append(_finding(config, "proof-toc-number-alone", block[-1].page, number, entry=entry[:60]))
+            findings.append(_finding(config, "proof-toc-number-alone", block[-1].page, number,
+                                     entry=excerpt(entry, 60)))
     return findings
 
 
 def _overflowing(lines: list[Line], config: Config) -> list[Finding]:
-    return [_finding(config, "proof-overflow", line.page, text=line.text.strip()[:40])
+    return [_finding(config, "proof-overflow", line.page, text=excerpt(line.text.strip(), 60))
             for line in lines if line.right > line.limit + OVERFLOW_TOLERANCE]
 
 
@@ -256,7 +270,7 @@ def _running_heads(document: Any, config: Config) -> list[Finding]:
             continue
         if not any(type(b).__name__ == "TableRowGroupBox" and b.element_tag == "tbody" and b.children
                    for b in descendants(page._page_box)):
-            findings.append(_finding(config, "proof-running-head", number, text=text[:60]))
+            findings.append(_finding(config, "proof-running-head", number, text=excerpt(text, 60)))
     return findings
 
 

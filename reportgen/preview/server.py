@@ -13,7 +13,7 @@ import logging
 import mimetypes
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
@@ -73,7 +73,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         if path == PDF_URL:
             return self._pdf(preview)
         if path == PROOF_URL:
-            return self._send(200, preview.proof_page(), "text/html; charset=utf-8")
+            return self._stream(preview.proof_page(), "text/html; charset=utf-8")
         files = preview.files
         name = "index.html" if path == "/" else path.lstrip("/")
         if name not in files:
@@ -92,6 +92,20 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         self.send_header("Cache-Control", "no-store")
         self.end_headers()
         self.wfile.write(data)
+
+    def _stream(self, chunks: Iterator[bytes], mime: str) -> None:
+        """A page sent as it is made (no length: the connection's end ends it), so the browser shows
+        its first part while the rest is worked out."""
+        self.send_response(200)
+        self.send_header("Content-Type", mime)
+        self.send_header("Cache-Control", "no-store")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        with contextlib.suppress(OSError):  # the reader went away
+            for chunk in chunks:
+                self.wfile.write(chunk)
+                self.wfile.flush()
 
     def _events(self, preview: Preview) -> None:
         """Server-sent events: the page's version now, then after every change."""
@@ -116,9 +130,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             pdf = edition.pdf
             name = re.sub(r"[^A-Za-z0-9._-]", "_", preview.config.report.pdf_name if preview.config else "report.pdf")
             return self._send(200, pdf, "application/pdf", {"Content-Disposition": f'inline; filename="{name}"'})
-        t = preview.config.messages if preview.config else Messages(None)
-        text = "\n".join([t("preview.pdf_refused")] + [t.describe(p) for p in problems])
-        self._send(409, text.encode("utf-8"), "text/plain; charset=utf-8")
+        self._send(409, preview.pdf_refused_page(problems), "text/html; charset=utf-8")
 
     def log_message(self, format: str, *args: Any) -> None:
         log.debug("%s %s", self.address_string(), format % args)

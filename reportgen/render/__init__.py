@@ -22,7 +22,7 @@ from ..model import Action, Catalogue, Role
 from ..paths import default_templates_dir
 from ..problems import BuildError, Finding, Severity
 from .assets import Assets
-from .text import break_long_words, to_html, web_links, with_word_breaks
+from .text import break_long_words, hyphenated, to_html, web_links, with_word_breaks
 
 
 def template_dirs(config: Config) -> list[Path]:
@@ -44,8 +44,11 @@ def environment(config: Config) -> jinja2.Environment:
     words = tuple(sorted(config.hyphenation.items()))
     env.filters["cell"] = lambda text: to_html(text, months, words)
     env.filters["words"] = lambda text: with_word_breaks(text, words)
+    env.filters["hyphenated"] = lambda text: hyphenated(text, config.report.language, words)
     env.filters["with_label"] = with_label
     env.filters["web_links"] = web_links
+    mark = config.messages("words.decimal_mark")
+    env.filters["megabytes"] = lambda size: f"{size / 1_000_000:.1f}".replace(".", mark)  # a file's size, "1,1"
     return env
 
 
@@ -68,6 +71,7 @@ def context(catalogue: Catalogue, changes: list[ActionChange] | None = None,
         "web": assets.web,
         "preview": None,
         "pdf_link": None,
+        "pdf_size": None,  # the PDF's size in bytes, said beside its link
         "data_link": None,
         "changes": changes,
         "history": None,

@@ -4,7 +4,8 @@ Two kinds: template assets (``assets/fonts/…`` in a template folder, the repor
 first) and the files the configuration names (its font, logo and pictures, relative to the
 configuration). Templates ask for both through ``asset(…)``: for print the answer is a URL that
 :class:`reportgen.pdf.AssetFetcher` will serve, for the web edition a name inside the edition's
-folder, and the file is remembered so it can be copied there.
+folder, and the file is remembered so it can be copied there. A font's name in the web edition ends
+in ``.woff2``: the pipeline cuts it to the page's characters (:mod:`.webfonts`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from pathlib import Path
 from ..configuration import Config
 from ..configuration.glyphs import SYMBOL_FONTS
 from ..problems import BuildError, Severity
+from .webfonts import FONT_SUFFIXES
 
 
 def find_asset(roots: list[Path], relative: Path | str) -> Path | None:
@@ -31,6 +33,7 @@ class Assets:
     def __init__(self, config: Config, roots: list[Path], *, web: bool = False):
         self.config, self.roots, self.web = config, [Path(r).resolve() for r in roots], web
         self.used: dict[str, Path] = {}  # name in the web edition -> the file
+        self.fonts: dict[str, Path] = {}  # the fonts among them, by their name in the web edition (WOFF2)
 
     def url(self, ref: str | Path) -> str:
         """``ref``: a template asset (str, e.g. ``"assets/fonts/X.ttf"``) or a configured file (Path).
@@ -39,7 +42,10 @@ class Assets:
             name, source = self.own_name(ref), (self.config.base_dir / ref).resolve()
         else:
             name, source = ref, self.find(ref)
-        if self.web:
+        if self.web and name.lower().endswith(FONT_SUFFIXES):
+            name = f"{name.rsplit('.', 1)[0]}.woff2"
+            self.fonts[name] = source
+        elif self.web:
             self.used[name] = source
         return name
 

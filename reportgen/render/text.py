@@ -204,6 +204,27 @@ def with_word_breaks(text: str, words: tuple[tuple[str, str], ...]) -> Markup:
     return Markup("").join(out)
 
 
+_LONG_WORD = re.compile(r"\w{10,}")
+
+
+def hyphenated(text: str, language: str, words: tuple[tuple[str, str], ...]) -> Markup:
+    """A heading of the web edition as safe HTML with a soft hyphen wherever the language's
+    dictionary (pyphen's, as WeasyPrint uses) breaks its long words, and the configured words as
+    :func:`with_word_breaks` has them: a browser without its own dictionary for the language
+    breaks a word too wide for a phone with a hyphen, where it may break."""
+    import pyphen
+
+    listed = _word_pattern(words) if words else None
+    dictionary = pyphen.Pyphen(lang=language, left=3, right=3) if pyphen.language_fallback(language) else None
+
+    def breaks(match: re.Match[str]) -> str:
+        if dictionary is None or (listed is not None and listed.match(match[0])):
+            return match[0]
+        return str(dictionary.inserted(match[0], hyphen=SOFT_HYPHEN))
+
+    return with_word_breaks(_LONG_WORD.sub(breaks, text), words)
+
+
 _WEB_ADDRESS = re.compile(r"(?:https?://|www\.)[^\s<>\"']*[\w/]")
 
 
