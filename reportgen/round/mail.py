@@ -18,7 +18,8 @@ from ..writers import inside, write_bytes
 XLSX = ("application", "vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 
-def draft(config: Config, person: str, sheets: list[Path]) -> EmailMessage:
+def draft(config: Config, person: str, sheets: list[Path], link: str | None = None) -> EmailMessage:
+    """``link``: the person's own link to the collection desk (``reportgen desk links``), added after the text."""
     t, round_ = config.messages, config.round
     deadline = _date(round_.deadline, config.report.language) if round_.deadline else t("mail.no_deadline")
     params = {"person": person, "title": config.report.title, "deadline": deadline,
@@ -31,7 +32,8 @@ def draft(config: Config, person: str, sheets: list[Path]) -> EmailMessage:
         message["Reply-To"] = round_.return_address
     message["To"] = round_.people.get(person, "")
     message["X-Unsent"] = "1"
-    message.set_content((round_.message or t("mail.body")).format_map(_Keep(params)))
+    body = (round_.message or t("mail.body")).format_map(_Keep(params))
+    message.set_content(body + ("\n" + t("mail.desk_link", link=link) + "\n" if link else ""))
     digest = hashlib.sha256(person.encode())
     for sheet in sheets:
         data = sheet.read_bytes()
@@ -42,12 +44,15 @@ def draft(config: Config, person: str, sheets: list[Path]) -> EmailMessage:
     return message
 
 
-def write_drafts(config: Config, sheets_by_person: dict[str, list[Path]], out_dir: Path) -> list[Path]:
+def write_drafts(config: Config, sheets_by_person: dict[str, list[Path]], out_dir: Path,
+                 links: dict[str, str] | None = None) -> list[Path]:
+    """One draft per person; ``links``: each person's link to the collection desk, if it is used."""
     written = []
     for person, sheets in sorted(sheets_by_person.items()):
         name = slugify(person) or slugify(config.messages("mail.no_person"))
         target = inside(Path(out_dir), f"{name[:80]}.eml", config.messages)
-        written.append(write_bytes(target, draft(config, person, sheets).as_bytes(), config.messages))
+        message = draft(config, person, sheets, (links or {}).get(person))
+        written.append(write_bytes(target, message.as_bytes(), config.messages))
     return written
 
 
