@@ -15,6 +15,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import uvicorn
@@ -29,6 +30,7 @@ from reportgen.problems import ConfigError
 from reportgen.round.sheets import write_round
 
 from .conftest import set_cells
+from .hostile_files import MB, write_zip, zeros_entry
 
 JAKOB, MARTIN = "Jakob Kruuse", "Martin Storgaard"  # actions 1 and 7 of the small report
 
@@ -230,7 +232,7 @@ def test_requests_are_limited_per_link_and_per_address(desk):
         client = Client(address)
         action = client.form_action(f"/o/{desk.links[MARTIN]}")
         answers = [client.upload("", b"not a sheet", action=action)[0].status for _ in range(3)]
-        assert answers == [422, 422, 429]
+        assert answers == [409, 409, 429]  # not a sheet: refused; the third: too many
         answers = [client.request("GET", f"/o/{desk.links[JAKOB]}")[0].status for _ in range(3)]
         assert answers == [200, 200, 429]  # six requests from this address in all
 
@@ -291,3 +293,38 @@ def test_desk_links_writes_each_owners_link_into_their_mail_draft(desk, server):
     token = re.search(rf"http://{re.escape(server)}/o/([A-Za-z0-9_-]+)", text.replace("=\n", "")).group(1)
     assert Client(server).request("GET", f"/o/{token}")[0].status == 200
     assert Client(server).request("GET", f"/o/{desk.links[JAKOB]}")[0].status == 404  # the old links are gone
+
+
+def _hostile(tmp_path: Path, sheet: bytes) -> dict[str, bytes]:
+    bomb = write_zip(tmp_path / "bomb.xlsx", {"[Content_Types].xml": zeros_entry(200)})
+    return {"pdf": b"%PDF-1.7\n" + bytes(2000), "empty": b"", "old-xls": bytes.fromhex("d0cf11e0a1b11ae1") + bytes(600),
+            "csv": "nummer;titel\n1;x\n".encode(), "truncated": sheet[: len(sheet) // 2], "bomb": bomb.read_bytes(),
+            "html": b"<html><script>alert(1)</script></html>"}
+
+
+@pytest.mark.parametrize("kind", ["pdf", "empty", "old-xls", "csv", "truncated", "bomb", "html"])
+def test_hostile_uploads_are_answered_with_a_finding_and_nothing_kept(desk, tmp_path, kind):
+    data = _hostile(tmp_path, sheet_of(desk, 1))[kind]
+    assert len(data) < MB
+    outcome = desk.hand_in(JAKOB, data)
+    assert outcome.refused and not outcome.accepted and outcome.findings
+    assert all(f.file == "din fil" and f.message and f.fix for f in outcome.findings)
+    assert stored(desk) == []
+    assert [(s.accepted, s.file) for s in desk.store.submissions()] == [(False, "")]
+
+
+def test_a_sheet_of_an_action_outside_the_round_is_refused(desk, tmp_path):
+    sheet = tmp_path / "99.xlsx"
+    sheet.write_bytes(sheet_of(desk, 1))
+    set_cells(sheet, rg_number="99")
+    outcome = desk.hand_in(JAKOB, sheet.read_bytes())
+    assert outcome.refused and [f.code for f in outcome.findings] == ["desk-not-in-round"]
+    assert stored(desk) == []
+
+
+def test_what_a_killed_upload_left_is_cleared_when_the_desk_starts(desk, config):
+    left = desk.folder / "work" / "0123456789abcdef" / "upload.xlsx"
+    left.parent.mkdir(parents=True)
+    left.write_bytes(b"PK half")
+    Desk(config, desk.round.folder / "round.json")
+    assert not (desk.folder / "work").exists()

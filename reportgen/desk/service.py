@@ -17,7 +17,7 @@ import shutil
 import threading
 from pathlib import Path
 
-from ..checks import action_number, check
+from ..checks import CheckOutcome, action_number, check
 from ..configuration import Config, names, slugify
 from ..paths import read_regular_file
 from ..problems import ConfigError, Finding, Severity, read_problem
@@ -102,6 +102,7 @@ class Desk:
         self.round = read_round(Path(round_file), config)
         self.folder = self.round.folder / DESK_FOLDER
         self.store = Store(self.round.folder / STORE_FILE, self.t)
+        shutil.rmtree(self.folder / "work", ignore_errors=True)  # what an upload killed half-way left
         self._accepting = threading.Lock()  # one acceptance at a time: the sheets folder and the log agree
 
     def sheet(self, action: RoundAction) -> Path:
@@ -121,25 +122,33 @@ class Desk:
                 work.mkdir(parents=True)
                 upload.write_bytes(data)
             outcome = check(self.config, [upload])
-            cell = outcome.sheets[UPLOAD_NAME].cells.get(names.NUMBER) if UPLOAD_NAME in outcome.sheets else None
-            action = self.round.action(action_number(cell.value) if cell is not None else None)
-            shown = action.file if action else self.t("desk.your_file")
-            findings = [dataclasses.replace(f, file=shown) for f in outcome.result.sorted()]
-            if action is not None and action.owner != owner:
-                refusal = self.t.finding("desk-not-yours", Severity.ERROR, file=shown, action=action.number,
-                                         number=action.number)
-                return self._refused(owner, action.number, sha, len(data), [refusal])
-            if outcome.result.errors:
-                with writing(self.folder, self.t):
-                    write_feedback(self.config, outcome.result, outcome.sheets, work / "feedback", [upload])
-                    draft = self._keep_draft(owner, action, sha, upload, work / "feedback" / UPLOAD_NAME)
-                logged = self.store.log(owner, action.number if action else None, sha, len(data), findings, False,
-                                        draft)
-                return Outcome(logged, findings, action, False, True)
-            assert action is not None  # a sheet without errors has a number; a number not in the round is an error
-            return self._accept(owner, action, sha, data, findings)
+            return self._judge(owner, sha, len(data), upload, outcome)
         finally:
             shutil.rmtree(work, ignore_errors=True)
+
+    def _judge(self, owner: str, sha: str, size: int, upload: Path, outcome: CheckOutcome) -> Outcome:
+        read = outcome.sheets.get(UPLOAD_NAME)
+        cell = read.cells.get(names.NUMBER) if read is not None else None
+        number = action_number(cell.value) if cell is not None else None
+        action = self.round.action(number)
+        shown = action.file if action else self.t("desk.your_file")
+        findings = [dataclasses.replace(f, file=shown) for f in outcome.result.sorted()]
+        if read is None:  # not a sheet at all (screened out, or unreadable): nothing kept
+            return self._refused(owner, None, sha, size, findings)
+        if number is not None and action is None:
+            return self._refused(owner, number, sha, size, [self.t.finding(
+                "desk-not-in-round", Severity.ERROR, file=shown, action=number, number=number)])
+        if action is not None and action.owner != owner:
+            return self._refused(owner, number, sha, size, [self.t.finding(
+                "desk-not-yours", Severity.ERROR, file=shown, action=number, number=number)])
+        if outcome.result.errors or action is None:
+            feedback = upload.parent / "feedback"
+            with writing(self.folder, self.t):
+                write_feedback(self.config, outcome.result, outcome.sheets, feedback, [upload])
+                draft = self._keep_draft(owner, action, sha, upload, feedback / UPLOAD_NAME)
+            logged = self.store.log(owner, number, sha, size, findings, False, draft)
+            return Outcome(logged, findings, action, False, True)
+        return self._accept(owner, action, sha, upload.read_bytes(), findings)
 
     def _refused(self, owner: str, number: int | None, sha: str, size: int, findings: list[Finding]) -> Outcome:
         logged = self.store.log(owner, number, sha, size, findings, False, "")
