@@ -298,7 +298,7 @@ def test_desk_links_writes_each_owners_link_into_their_mail_draft(desk, server):
 def _hostile(tmp_path: Path, sheet: bytes) -> dict[str, bytes]:
     bomb = write_zip(tmp_path / "bomb.xlsx", {"[Content_Types].xml": zeros_entry(200)})
     return {"pdf": b"%PDF-1.7\n" + bytes(2000), "empty": b"", "old-xls": bytes.fromhex("d0cf11e0a1b11ae1") + bytes(600),
-            "csv": "nummer;titel\n1;x\n".encode(), "truncated": sheet[: len(sheet) // 2], "bomb": bomb.read_bytes(),
+            "csv": b"nummer;titel\n1;x\n", "truncated": sheet[: len(sheet) // 2], "bomb": bomb.read_bytes(),
             "html": b"<html><script>alert(1)</script></html>"}
 
 
