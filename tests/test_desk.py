@@ -53,7 +53,7 @@ def running(app) -> Iterator[str]:
     """The app under uvicorn on a free port of 127.0.0.1, in a thread: its address."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off"))
+    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=2))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not server.started and thread.is_alive():
@@ -205,7 +205,7 @@ def test_an_oversized_body_is_refused_before_it_is_read(desk, server):
     client = Client(server)
     action = client.form_action(f"/o/{desk.links[JAKOB]}")
     too_large = int(desk.config.sheets.max_file_mb * 2**20) + MULTIPART_SLACK + 1
-    conn = http.client.HTTPConnection(server, timeout=30)
+    conn = http.client.HTTPConnection(server, timeout=10)  # a desk that waited for the body would time out
     conn.putrequest("POST", action)
     for name, value in (("Content-Type", "multipart/form-data; boundary=x"), ("Content-Length", str(too_large)),
                         ("Cookie", client.cookie)):
