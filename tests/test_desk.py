@@ -21,6 +21,7 @@ import pytest
 import uvicorn
 from click.testing import CliRunner
 
+from reportgen.checks import check
 from reportgen.cli import cli
 from reportgen.desk.app import MULTIPART_SLACK, create_app
 from reportgen.desk.service import Desk
@@ -328,3 +329,17 @@ def test_what_a_killed_upload_left_is_cleared_when_the_desk_starts(desk, config)
     left.write_bytes(b"PK half")
     Desk(config, desk.round.folder / "round.json")
     assert not (desk.folder / "work").exists()
+
+
+def test_an_earlier_sheet_of_the_action_under_another_name_is_set_aside(desk, config, small_sheets):
+    """The sheets folder of a round holds last round's sheets, perhaps named otherwise: the accepted
+    sheet replaces the action's, and the folder reads without a duplicated number."""
+    earlier = config.sheets_dir / "01.xlsx"
+    earlier.write_bytes((small_sheets / "01.xlsx").read_bytes())
+    (config.sheets_dir / "07.xlsx").write_bytes((small_sheets / "07.xlsx").read_bytes())
+    assert desk.hand_in(JAKOB, sheet_of(desk, 1)).accepted
+    assert sorted(p.name for p in config.sheets_dir.iterdir()) == sorted(
+        [".previous", "07.xlsx", desk.round.action(1).file])
+    assert (config.sheets_dir / ".previous" / "01.xlsx").is_file()
+    outcome = check(config)
+    assert outcome.result.errors == [] and [a.number for a in outcome.catalogue.actions] == [1, 7]

@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
 import secrets
 import shutil
 import threading
@@ -104,6 +105,7 @@ class Desk:
         self.store = Store(self.round.folder / STORE_FILE, self.t)
         shutil.rmtree(self.folder / "work", ignore_errors=True)  # what an upload killed half-way left
         self._accepting = threading.Lock()  # one acceptance at a time: the sheets folder and the log agree
+        self._in_folder: dict[int, set[str]] | None = None  # the sheets folder's files by action number
 
     def sheet(self, action: RoundAction) -> Path:
         """The pre-filled sheet the round sent out."""
@@ -172,8 +174,28 @@ class Desk:
                 write_bytes(inside(sheets / PREVIOUS, action.file, self.t),
                             read_regular_file(target, MAX_ROUND_BYTES * 64), self.t)
             write_bytes(target, data, self.t)
+            self._set_aside(action)
             logged = self.store.log(owner, action.number, sha, len(data), findings, True, action.file)
         return Outcome(logged, findings, action, False, False)
+
+    def _set_aside(self, action: RoundAction) -> None:
+        """The action's other sheets in the sheets folder (an earlier round's, under another name) go
+        to ``.previous/``, so that the folder holds one sheet per action (no ``number-duplicate``)."""
+        sheets = self.config.sheets_dir
+        if self._in_folder is None:  # read once, at the first acceptance
+            outcome = check(self.config)
+            self._in_folder = {}
+            for name, read in outcome.sheets.items():
+                cell = read.cells.get(names.NUMBER)
+                number = action_number(cell.value) if cell is not None else None
+                if number is not None and "/" not in name:
+                    self._in_folder.setdefault(number, set()).add(name)
+        with writing(sheets / PREVIOUS, self.t):
+            for name in sorted(self._in_folder.get(action.number, set()) - {action.file}):
+                if inside(sheets, name, self.t).is_file():
+                    (sheets / PREVIOUS).mkdir(exist_ok=True)
+                    os.replace(sheets / name, inside(sheets / PREVIOUS, name, self.t))
+        self._in_folder[action.number] = {action.file}
 
     def status(self, today: dt.date | None = None) -> list[ActionStatus]:
         """Per action of the round: accepted, with errors, or missing; late after the deadline."""
