@@ -343,3 +343,53 @@ def test_an_earlier_sheet_of_the_action_under_another_name_is_set_aside(desk, co
     assert (config.sheets_dir / ".previous" / "01.xlsx").is_file()
     outcome = check(config)
     assert outcome.result.errors == [] and [a.number for a in outcome.catalogue.actions] == [1, 7]
+
+
+def test_a_slow_upload_is_cut_off_with_nothing_stored(desk):
+    with running(create_app(desk, body_seconds=0.5)) as address:
+        client = Client(address)
+        action = client.form_action(f"/o/{desk.links[JAKOB]}")
+        conn = http.client.HTTPConnection(address, timeout=10)
+        conn.putrequest("POST", action)
+        for name, value in (("Content-Type", "multipart/form-data; boundary=x"), ("Content-Length", "100000"),
+                            ("Cookie", client.cookie)):
+            conn.putheader(name, value)
+        conn.endheaders(b"--x\r\nContent-Disposition: form-data; ")  # and then nothing more
+        response = conn.getresponse()
+        assert response.status == 408
+        assert "Afleveringen tog for lang tid" in response.read().decode()
+        conn.close()
+    assert stored(desk) == [] and desk.store.submissions() == []
+
+
+def test_a_refused_write_is_a_clear_message_and_nothing_is_logged(desk, server, caplog):
+    """A full disk, a read-only folder, a file in the way: the owner is told, the coordinator's log
+    says it too, and the log does not claim an acceptance."""
+    sheets = desk.config.sheets_dir
+    sheets.rmdir()
+    sheets.write_bytes(b"a file where the sheets folder should be")
+    response, page = Client(server).upload(desk.links[JAKOB], sheet_of(desk, 1))
+    assert response.status == 503
+    assert "Filen kan ikke skrives: en fil eller mappe af samme navn står i vejen" in page.decode()
+    assert any("write-failed" in record.getMessage() for record in caplog.records)
+    assert desk.store.submissions() == []
+
+
+def test_owners_handing_in_at_once_are_each_accepted_once(desk, server):
+    """Every owner of the round, twice each, all at once: the sheets folder and the log agree."""
+    jobs = [(owner, a.number) for owner in desk.round.owners for a in desk.round.of(owner)] * 2
+    answers: list[int] = []
+
+    def hand_in(owner: str, number: int) -> None:
+        answers.append(Client(server).upload(desk.links[owner], sheet_of(desk, number))[0].status)
+
+    threads = [threading.Thread(target=hand_in, args=job) for job in jobs]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [200] * len(jobs)
+    accepted = [s for s in desk.store.submissions() if s.accepted]
+    assert sorted(s.action for s in accepted) == sorted(number for _, number in jobs)
+    in_folder = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in desk.config.sheets_dir.glob("*.xlsx")}
+    assert in_folder == {s.file: s.sha256 for s in accepted}

@@ -63,4 +63,4 @@ def serve_command(config_path: Path, strict: bool, quiet: bool, round_file: Path
     if not quiet:
         out.print(config.messages("cli.desk_serving", url=f"http://{host}:{port}"))
     uvicorn.run(app, host=host, port=port, log_level="warning" if quiet else "info", server_header=False,
-                proxy_headers=True, forwarded_allow_ips="127.0.0.1")
+                proxy_headers=True, forwarded_allow_ips="127.0.0.1", timeout_keep_alive=5, limit_concurrency=200)

@@ -8,8 +8,10 @@ address and per link. Every word is from the locales, in the report's language.
 
 from __future__ import annotations
 
+import asyncio
 import collections
 import hmac
+import logging
 import secrets
 import threading
 import time
@@ -29,7 +31,9 @@ from ..problems import Finding, ReportgenError, Severity
 from .service import Desk, Outcome
 from .store import COORDINATOR
 
+log = logging.getLogger(__name__)
 CSRF_COOKIE = "desk_csrf"
+BODY_SECONDS = 120.0          # an upload's body must arrive within this (a slow-loris upload is cut off)
 MULTIPART_SLACK = 64 * 1024   # the form's own bytes around the file
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = {
@@ -87,8 +91,9 @@ class RateLimit:
 class DeskApp:
     """The routes over one :class:`Desk`."""
 
-    def __init__(self, desk: Desk, per_address: int = 120, per_link: int = 20):
+    def __init__(self, desk: Desk, per_address: int = 120, per_link: int = 20, body_seconds: float = BODY_SECONDS):
         self.desk = desk
+        self.body_seconds = body_seconds
         self.t = desk.t
         self.by_address = RateLimit(per_address)
         self.by_link = RateLimit(per_link)
@@ -130,6 +135,8 @@ class DeskApp:
 
     async def stopped(self, request: Request, exc: Exception) -> Response:
         findings = exc.findings if isinstance(exc, ReportgenError) else []
+        for finding in findings:  # the coordinator sees it too, where the desk runs
+            log.error("%s", self.t.describe(finding))
         return self.page("desk_refused.html.j2", request, 503, message=self.t("desk.refused.stopped"),
                          findings=findings)
 
@@ -189,7 +196,11 @@ class DeskApp:
         refused = self.guard_post(request, "o:" + request.path_params["token"]) or self.too_large(request)
         if refused:
             return refused
-        data = await self._file(request)
+        try:
+            async with asyncio.timeout(self.body_seconds):
+                data = await self._file(request)
+        except TimeoutError:
+            return self.refusal(request, 408, "too_slow")
         if data is None:
             return self.refusal(request, 400, "no_file")
         if len(data) > self.max_bytes:
@@ -257,7 +268,7 @@ def _findings(data: list[dict[str, Any]]) -> list[Finding]:
                     d.get("action"), d.get("field")) for d in data]
 
 
-def create_app(desk: Desk, per_address: int = 120, per_link: int = 20) -> ASGIApp:
+def create_app(desk: Desk, per_address: int = 120, per_link: int = 20, body_seconds: float = BODY_SECONDS) -> ASGIApp:
     """The desk as an ASGI application, security headers on every answer."""
-    return SecurityHeaders(DeskApp(desk, per_address, per_link).starlette())
+    return SecurityHeaders(DeskApp(desk, per_address, per_link, body_seconds).starlette())
 
