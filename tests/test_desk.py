@@ -393,3 +393,12 @@ def test_owners_handing_in_at_once_are_each_accepted_once(desk, server):
     assert sorted(s.action for s in accepted) == sorted(number for _, number in jobs)
     in_folder = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in desk.config.sheets_dir.glob("*.xlsx")}
     assert in_folder == {s.file: s.sha256 for s in accepted}
+
+
+def test_the_rate_limit_forgets_idle_keys(monkeypatch):
+    from reportgen.desk import app
+
+    monkeypatch.setattr(app, "MAX_KEYS", 3)
+    limit = app.RateLimit(1, window=0.0)  # every window is over at once: every key is idle
+    assert all(limit.allow(f"10.0.0.{n}") for n in range(20))
+    assert len(limit._events) <= 4

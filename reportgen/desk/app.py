@@ -34,6 +34,7 @@ from .store import COORDINATOR
 log = logging.getLogger(__name__)
 CSRF_COOKIE = "desk_csrf"
 BODY_SECONDS = 120.0          # an upload's body must arrive within this (a slow-loris upload is cut off)
+MAX_KEYS = 10_000              # addresses and links the rate limit remembers before it forgets the idle ones
 MULTIPART_SLACK = 64 * 1024   # the form's own bytes around the file
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = {
@@ -79,6 +80,8 @@ class RateLimit:
     def allow(self, key: str) -> bool:
         moment = time.monotonic()
         with self._lock:
+            if len(self._events) > MAX_KEYS:  # forget the keys whose window is over (memory stays bounded)
+                self._events = {k: e for k, e in self._events.items() if e and e[-1] > moment - self.window}
             events = self._events.setdefault(key, collections.deque())
             while events and events[0] <= moment - self.window:
                 events.popleft()
