@@ -52,14 +52,19 @@ def links_command(config_path: Path, strict: bool, quiet: bool, round_file: Path
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="The address to listen on; keep 127.0.0.1 behind a reverse proxy (HTTPS).")
 @click.option("--port", "-p", type=click.IntRange(1, 65535), default=8400, show_default=True)
-def serve_command(config_path: Path, strict: bool, quiet: bool, round_file: Path, host: str, port: int) -> None:
+@click.option("--per-address", type=click.IntRange(1), default=600, show_default=True,
+              help="Requests a minute from one address (an office behind one address counts as one).")
+@click.option("--per-link", type=click.IntRange(1), default=20, show_default=True,
+              help="Uploads and forms a minute with one link.")
+def serve_command(config_path: Path, strict: bool, quiet: bool, round_file: Path, host: str, port: int,
+                  per_address: int, per_link: int) -> None:
     """Run the desk until Ctrl+C. The links come from `reportgen desk links`."""
     import uvicorn
 
     from ..desk.app import create_app
 
     config, _ = load(config_path)
-    app = create_app(Desk(config, round_file))
+    app = create_app(Desk(config, round_file), per_address, per_link)
     if not quiet:
         out.print(config.messages("cli.desk_serving", url=f"http://{host}:{port}"))
     uvicorn.run(app, host=host, port=port, log_level="warning" if quiet else "info", server_header=False,

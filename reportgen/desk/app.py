@@ -94,7 +94,7 @@ class RateLimit:
 class DeskApp:
     """The routes over one :class:`Desk`."""
 
-    def __init__(self, desk: Desk, per_address: int = 120, per_link: int = 20, body_seconds: float = BODY_SECONDS):
+    def __init__(self, desk: Desk, per_address: int = 600, per_link: int = 20, body_seconds: float = BODY_SECONDS):
         self.desk = desk
         self.body_seconds = body_seconds
         self.t = desk.t
@@ -271,7 +271,7 @@ def _findings(data: list[dict[str, Any]]) -> list[Finding]:
                     d.get("action"), d.get("field")) for d in data]
 
 
-def create_app(desk: Desk, per_address: int = 120, per_link: int = 20, body_seconds: float = BODY_SECONDS) -> ASGIApp:
+def create_app(desk: Desk, per_address: int = 600, per_link: int = 20, body_seconds: float = BODY_SECONDS) -> ASGIApp:
     """The desk as an ASGI application, security headers on every answer."""
     return SecurityHeaders(DeskApp(desk, per_address, per_link, body_seconds).starlette())
 
