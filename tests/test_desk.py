@@ -11,6 +11,8 @@ import re
 import secrets
 import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -327,8 +329,40 @@ def test_what_a_killed_upload_left_is_cleared_when_the_desk_starts(desk, config)
     left = desk.folder / "work" / "0123456789abcdef" / "upload.xlsx"
     left.parent.mkdir(parents=True)
     left.write_bytes(b"PK half")
-    Desk(config, desk.round.folder / "round.json")
+    Desk(config, desk.round.folder / "round.json")  # as `desk links` beside a running desk: its uploads stay
+    assert left.exists()
+    create_app(Desk(config, desk.round.folder / "round.json"))  # the server starts
     assert not (desk.folder / "work").exists()
+
+
+def test_desk_serve_answers_on_127_0_0_1_in_the_reports_language(desk, tmp_path):
+    """The command itself, in a process of its own, for an English report."""
+    config_file = desk.config.base_dir / "report.yaml"
+    config_file.write_text(config_file.read_text(encoding="utf-8").replace("language: da", "language: en"),
+                           encoding="utf-8")
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    served = subprocess.Popen([sys.executable, "-m", "reportgen", "desk", "serve", "-c", str(config_file), "--round",
+                               str(desk.round.folder / "round.json"), "--port", str(port)],
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        line = served.stdout.readline()  # the desk says where it answers once it is about to listen
+        assert f"The desk answers at http://127.0.0.1:{port}" in line
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert served.poll() is None
+                time.sleep(0.05)  # waiting for the server to listen, not for a result
+        response, page = Client(f"127.0.0.1:{port}").request("GET", f"/o/{desk.links[JAKOB]}")
+        text = page.decode()
+        assert response.status == 200 and '<html lang="en">' in text and "Your sheets, Jakob Kruuse" in text
+        assert "Aflevér" not in text and "Dine" not in text
+    finally:
+        served.terminate()
+        served.wait(timeout=30)
 
 
 def test_an_earlier_sheet_of_the_action_under_another_name_is_set_aside(desk, config, small_sheets):

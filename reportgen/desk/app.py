@@ -272,6 +272,7 @@ def _findings(data: list[dict[str, Any]]) -> list[Finding]:
 
 
 def create_app(desk: Desk, per_address: int = 600, per_link: int = 20, body_seconds: float = BODY_SECONDS) -> ASGIApp:
-    """The desk as an ASGI application, security headers on every answer."""
+    """The desk as an ASGI application, security headers on every answer; what a killed upload left is cleared."""
+    desk.resume()
     return SecurityHeaders(DeskApp(desk, per_address, per_link, body_seconds).starlette())
 

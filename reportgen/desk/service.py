@@ -103,9 +103,13 @@ class Desk:
         self.round = read_round(Path(round_file), config)
         self.folder = self.round.folder / DESK_FOLDER
         self.store = Store(self.round.folder / STORE_FILE, self.t)
-        shutil.rmtree(self.folder / "work", ignore_errors=True)  # what an upload killed half-way left
         self._accepting = threading.Lock()  # one acceptance at a time: the sheets folder and the log agree
         self._in_folder: dict[int, set[str]] | None = None  # the sheets folder's files by action number
+
+    def resume(self) -> None:
+        """When the server starts: clear what an upload killed half-way left (not when ``desk links``
+        makes a Desk beside a running server, whose uploads are under way)."""
+        shutil.rmtree(self.folder / "work", ignore_errors=True)
 
     def sheet(self, action: RoundAction) -> Path:
         """The pre-filled sheet the round sent out."""
