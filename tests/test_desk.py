@@ -198,6 +198,11 @@ def test_a_form_without_its_csrf_token_is_refused(desk, server):
         response, page = client.upload("", sheet_of(desk, 1), action=replayed)
         assert response.status == 403
         assert "Formularen er udløbet" in page.decode()
+    planted = Client(server)  # a cookie the desk did not make is replaced, not put into the form
+    planted.cookie = "desk_csrf=x&csrf=y"
+    replanted = planted.form_action(f"/o/{desk.links[JAKOB]}")
+    assert re.fullmatch(r"desk_csrf=[A-Za-z0-9_-]{32}", planted.cookie)
+    assert replanted.endswith("?csrf=" + planted.cookie.split("=", 1)[1])
     stranger = Client(server)  # the form's own address, from a browser without the page's cookie
     response, _ = stranger.upload("", sheet_of(desk, 1), action=action)
     assert response.status == 403

@@ -12,6 +12,7 @@ import asyncio
 import collections
 import hmac
 import logging
+import re
 import secrets
 import threading
 import time
@@ -33,6 +34,7 @@ from .store import COORDINATOR
 
 log = logging.getLogger(__name__)
 CSRF_COOKIE = "desk_csrf"
+CSRF_FORM = re.compile(r"[A-Za-z0-9_-]{32}")  # secrets.token_urlsafe(24)
 BODY_SECONDS = 120.0          # an upload's body must arrive within this (a slow-loris upload is cut off)
 MAX_KEYS = 10_000              # addresses and links the rate limit remembers before it forgets the idle ones
 MULTIPART_SLACK = 64 * 1024   # the form's own bytes around the file
@@ -121,11 +123,12 @@ class DeskApp:
     # --- pages ------------------------------------------------------------------------------
 
     def page(self, name: str, request: Request, status: int = 200, **context: Any) -> HTMLResponse:
-        csrf = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(24)
+        sent = request.cookies.get(CSRF_COOKIE, "")
+        csrf = sent if CSRF_FORM.fullmatch(sent) else secrets.token_urlsafe(24)  # only a token the desk could have made
         html = self.pages.get_template(name).render(t=self.t, lang=self.t.language, csrf=csrf,
                                                     title=self.desk.config.report.title, **context)
         response = HTMLResponse(html, status_code=status)
-        if request.cookies.get(CSRF_COOKIE) != csrf:
+        if sent != csrf:
             response.set_cookie(CSRF_COOKIE, csrf, httponly=True, samesite="strict",
                                 secure=request.url.scheme == "https", path="/")
         return response
