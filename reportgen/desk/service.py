@@ -23,7 +23,7 @@ from ..configuration import Config, names, slugify
 from ..paths import read_regular_file
 from ..problems import ConfigError, Finding, Severity, read_problem
 from ..sheets.feedback import write_feedback
-from ..writers import inside, write_bytes, writing
+from ..writers import atomic_path, inside, write_bytes, writing
 from .store import STORE_FILE, Store, Submission, now
 
 MAX_ROUND_BYTES = 16 * 1024 * 1024
@@ -175,8 +175,8 @@ class Desk:
         target = inside(sheets, action.file, self.t)
         with self._accepting:
             if target.is_file():  # the accepted version before this one, kept beside
-                write_bytes(inside(sheets / PREVIOUS, action.file, self.t),
-                            read_regular_file(target, MAX_ROUND_BYTES * 64), self.t)
+                with atomic_path(inside(sheets / PREVIOUS, action.file, self.t), self.t) as previous:
+                    shutil.copyfile(target, previous)
             write_bytes(target, data, self.t)
             self._set_aside(action)
             logged = self.store.log(owner, action.number, sha, len(data), findings, True, action.file)
