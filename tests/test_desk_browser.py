@@ -1,7 +1,7 @@
 """The collection desk in real Chromium (as tests/test_web.py): an owner hands in a sheet with an
 error and a clean one and sees the findings and the receipt; axe finds nothing on the owner's and
-the coordinator's pages at a phone's and a desktop's width. The desk's CSP allows no script, so axe
-is injected with the page's CSP bypassed (the page itself runs none)."""
+the coordinator's pages at a phone's and a desktop's width; a sheet dropped on the form. The desk's CSP
+allows only its own script file, so axe is injected with the page's CSP bypassed."""
 
 from __future__ import annotations
 
@@ -22,8 +22,8 @@ WIDTHS = (375, 1280)
 def open_page(browser, server):  # noqa: F811 - the fixtures imported above
     contexts = []
 
-    def opened(path: str, width: int):
-        context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=True)
+    def opened(path: str, width: int, bypass_csp: bool = True):
+        context = browser.new_context(viewport={"width": width, "height": 900}, bypass_csp=bypass_csp)
         contexts.append(context)
         page = context.new_page()
         page.goto(f"http://{server}{path}")
@@ -78,3 +78,18 @@ def test_the_coordinators_page_passes_axe(open_page, desk, tmp_path, width):  # 
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=f"/tmp/desk-coordinator-{width}.png", full_page=True)
+
+
+def test_a_sheet_dropped_on_the_form_is_handed_in(open_page, desk):  # noqa: F811
+    page = open_page(f"/o/{desk.links[JAKOB]}", 1280, bypass_csp=False)  # the desk's own CSP lets its script run
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    dropped = page.evaluate_handle("""(bytes) => {
+        const data = new DataTransfer();
+        data.items.add(new File([new Uint8Array(bytes)], "ark.xlsx"));
+        return data;
+    }""", list(sheet_of(desk, 1)))
+    page.dispatch_event("form[data-drop]", "drop", {"dataTransfer": dropped})
+    page.wait_for_selector("#result-heading", timeout=10_000)
+    assert page.locator("#result-heading").inner_text() == "Godkendt: arket for handling 1"
+    assert errors == []

@@ -40,7 +40,8 @@ MAX_KEYS = 10_000              # addresses and links the rate limit remembers be
 MULTIPART_SLACK = 64 * 1024   # the form's own bytes around the file
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 HEADERS = {
-    "content-security-policy": "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; "
+    "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+                               "form-action 'self'; "
                                "frame-ancestors 'none'; base-uri 'none'",
     "x-content-type-options": "nosniff",
     "referrer-policy": "no-referrer",
@@ -109,6 +110,7 @@ class DeskApp:
     def starlette(self) -> Starlette:
         routes = [
             Route("/desk.css", self.css),
+            Route("/desk.js", self.js),
             Route("/o/{token}", self.owner_page, methods=["GET"]),
             Route("/o/{token}", self.upload, methods=["POST"]),
             Route("/o/{token}/sheet/{number:int}", self.sheet),
@@ -148,6 +150,9 @@ class DeskApp:
 
     async def css(self, request: Request) -> Response:
         return FileResponse(Path(__file__).parent / "templates" / "desk.css", media_type="text/css")
+
+    async def js(self, request: Request) -> Response:
+        return FileResponse(Path(__file__).parent / "templates" / "desk.js", media_type="text/javascript")
 
     # --- guards -----------------------------------------------------------------------------
 
