@@ -168,3 +168,11 @@ def test_every_package_is_in_the_wheel(monkeypatch):
                  if "__pycache__" not in p.parts}
     assert {"reportgen", "reportgen.cli", "reportgen.pdf"} <= in_source
     assert sorted(in_source - packages) == []
+
+
+def test_the_desks_templates_are_in_the_wheel(monkeypatch):
+    _, data = _wheel_contents(monkeypatch)
+    folder, shipped = data["reportgen.desk"]
+    in_checkout = {p.relative_to(folder).as_posix() for p in (folder / "templates").iterdir()}
+    assert "templates/desk_owner.html.j2" in in_checkout and "templates/desk.css" in in_checkout
+    assert sorted(in_checkout - shipped) == []

@@ -47,7 +47,8 @@ def test_every_key_the_code_and_templates_name_exists():
     pattern = re.compile(
         r"""\b(?:t|messages|self\.t|config\.messages|Messages\([^)]*\))\(\s*["']([a-z_]+\.[a-z0-9_.-]+)["']""")
     finding = re.compile(r"""(?:report|finding|problem)\(\s*["']([a-z]+(?:-[a-z0-9]+)+)["']""")
-    sources = [*ROOT.joinpath("reportgen").rglob("*.py"), *ROOT.joinpath("templates").rglob("*.j2")]
+    sources = [*ROOT.joinpath("reportgen").rglob("*.py"), *ROOT.joinpath("reportgen").rglob("*.j2"),
+               *ROOT.joinpath("templates").rglob("*.j2")]
     named, codes = set(), set()
     for path in sources:
         text = path.read_text(encoding="utf-8")

@@ -41,8 +41,8 @@ def test_the_cli_group_has_every_command_reportgen_help_lists():
     commands = set(re.findall(r"^  (\w+)\s", listed.stdout.split("Commands:")[1], re.MULTILINE))
     with click.Context(cli) as ctx:
         assert commands == set(cli.list_commands(ctx)) == {
-            "archive", "build", "check", "diff", "export", "extract", "history", "new", "proof", "publish", "round",
-            "serve", "sheets", "template"}
+            "archive", "build", "check", "desk", "diff", "export", "extract", "history", "new", "proof", "publish",
+            "round", "serve", "sheets", "template"}
         for name in commands:  # each one found in its module, under its own name
             command = cli.get_command(ctx, name)
             assert command is not None and command.name == name

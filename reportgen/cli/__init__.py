@@ -37,6 +37,7 @@ COMMANDS = {
     "history": ("data", "history_command"),
     "serve": ("preview", "serve_command"),
     "new": ("preview", "new_command"),
+    "desk": ("desk", "desk_group"),
 }
 
 

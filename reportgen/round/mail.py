@@ -32,7 +32,8 @@ def origin_text(t: Messages, origins: list[str], edition: str) -> str:
 
 
 def draft(config: Config, person: str, sheets: list[Path], origins: list[str] | None = None,
-          edition: str = "") -> EmailMessage:
+          edition: str = "", link: str | None = None) -> EmailMessage:
+    """``link``: the person's own link to the collection desk (``reportgen desk links``), added after the text."""
     t, round_ = config.messages, config.round
     deadline = _date(round_.deadline, config.report.language) if round_.deadline else t("mail.no_deadline")
     params = {"person": person, "title": config.report.title, "deadline": deadline,
@@ -46,7 +47,8 @@ def draft(config: Config, person: str, sheets: list[Path], origins: list[str] | 
         message["Reply-To"] = round_.return_address
     message["To"] = round_.people.get(person, "")
     message["X-Unsent"] = "1"
-    message.set_content(format_text(round_.message, params) if round_.message else t("mail.body", **params))
+    body = format_text(round_.message, params) if round_.message else t("mail.body", **params)
+    message.set_content(body + ("\n" + t("mail.desk_link", link=link) + "\n" if link else ""))
     digest = hashlib.sha256(person.encode())
     for sheet in sheets:
         data = sheet.read_bytes()
@@ -64,11 +66,13 @@ def draft_path(config: Config, out_dir: Path, person: str) -> Path:
 
 
 def write_drafts(config: Config, sheets_by_person: dict[str, list[tuple[Path, str]]], out_dir: Path,
-                 edition: str = "") -> list[Path]:
-    """One draft per person, with their sheets (each with its origin: ``last``, ``carried`` or ``new``)."""
+                 edition: str = "", links: dict[str, str] | None = None) -> list[Path]:
+    """One draft per person, with their sheets (each with its origin: ``last``, ``carried`` or ``new``);
+    ``links``: each person's link to the collection desk, if it is used."""
     written = []
     for person, sheets in sorted(sheets_by_person.items()):
-        message = draft(config, person, [p for p, _ in sheets], [o for _, o in sheets], edition)
+        message = draft(config, person, [p for p, _ in sheets], [o for _, o in sheets], edition,
+                        (links or {}).get(person))
         written.append(write_bytes(draft_path(config, out_dir, person), message.as_bytes(), config.messages))
     return written
 
