@@ -1,0 +1,169 @@
+"""Layouts that fit the configuration's shape: each action's status line, the status summary, the
+contents, for a plan unlike the sample (English, six long statuses, long theme names, three- and
+four-digit numbers, 200-character titles), read from the laid-out pages."""
+
+from __future__ import annotations
+
+import random
+import re
+from pathlib import Path
+
+import pytest
+import yaml
+
+from reportgen.configuration import load_config
+from reportgen.model import Action, Role
+from reportgen.sheets.template import write_template
+from reportgen.starter import new_report
+
+from .conftest import pdftotext
+
+STATUSES = ["Phase not given", "Not started", "Planning under way", "Delivery under way — on track",
+            "Delivery under way — delayed", "Completed"]
+COLOURS = ["#ffffff", "#f4c7c0", "#fbe29a", "#a6d99a", "#d9a3e6", "#5c9fd1"]
+SYMBOLS = ["–", "○", "◔", "◑", "◕", "●"]
+THEMES = ["Climate-resilient communities, coastlines and catchments for a biodiversity-positive future",
+          "Renewable energy transition and service delivery across the council's own operations",
+          "Sustainable transport, active travel and low-emission vehicle infrastructure",
+          "Circular economy, resource recovery and waste avoidance",
+          "Water security, urban cooling and greening"]
+WORDS = ("service delivery biodiversity council stormwater infrastructure community partnership emissions "
+         "renewable procurement adaptation resilience catchment vegetation canopy").split()
+
+
+def english_shape(folder: Path, numbers: list[int]) -> Path:
+    """A new English report folder in another organisation's shape, with an action per number."""
+    path = new_report(folder, language="en")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["statuses"] = [{"key": f"s{i}", "label": label, "legend": label + ".", "colour": colour, "symbol": symbol}
+                        for i, (label, colour, symbol) in enumerate(zip(STATUSES, COLOURS, SYMBOLS, strict=True))]
+    data["themes"] = [{"number": i + 1, "heading": name, "colour": "#1f5f8b", "intro": "The theme's introduction."}
+                      for i, name in enumerate(THEMES)]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    for sheet in (folder / "sheets").glob("*.xlsx"):
+        sheet.unlink()
+    config, _ = load_config(path)
+    rng = random.Random(24)
+    for index, number in enumerate(numbers):
+        title = " ".join(rng.choice(WORDS) for _ in range(40))[:200].rsplit(" ", 1)[0].capitalize()
+        title = title[:190] + ("…" if index % 3 == 0 else "?" if index % 3 == 1 else ".")
+        texts = {f.key: " ".join(rng.choice(WORDS) for _ in range(30)).capitalize() + "." for f in config.fields}
+        action = Action(number=number, title=title, theme=index % len(THEMES) + 1, status=f"s{index % 6}",
+                        responsible="Alexandra Papadopoulos-Whitfield", committees=(config.committees[0].key,),
+                        roles={config.administrations[0].key: Role.ANCHORING}, texts=texts)
+        write_template(config, folder / "sheets" / f"{number:04d}.xlsx", action)
+    return path
+
+
+@pytest.fixture(scope="module")
+def shape(tmp_path_factory):
+    """The English shape laid out (no PDF): its catalogue and its pages."""
+    from reportgen.pdf import lay_out
+    from reportgen.pipeline import check_inputs, load
+    from reportgen.render import render_html, template_dirs
+    from reportgen.render.assets import Assets
+
+    path = english_shape(tmp_path_factory.mktemp("shape") / "report", [101, 102, 117, 150, 188, 214, 999, 9999])
+    config, warnings = load(path)
+    outcome = check_inputs(config, warnings)
+    assets = Assets(config, template_dirs(config))
+    document = lay_out(render_html(outcome.catalogue, assets=assets), assets.roots, assets.configured_files())
+    return outcome.catalogue, document
+
+
+def boxes(box, ancestors=()):
+    """Every box under ``box``, with the elements it is in."""
+    element = getattr(box, "element", None)
+    new = element is not None and (not ancestors or ancestors[-1] is not element)
+    here = (*ancestors, element) if new else ancestors
+    yield box, here
+    for child in getattr(box, "children", ()):
+        yield from boxes(child, here)
+
+
+def classes(element) -> set[str]:
+    return set((element.get("class") or "").split()) if element is not None else set()
+
+
+def text_of(box) -> str:
+    return "".join(b.text for b, _ in boxes(box) if type(b).__name__ == "TextBox")
+
+
+def test_contents_page_numbers_end_on_one_edge_and_never_stand_alone(shape):
+    """Titles of 200 characters ending in "…", "?" or ".", numbers of up to four digits: each page
+    number ends on its column's right edge, on a line that also has the title's last word, and the
+    title's own punctuation is not followed by a leader's dot."""
+    _, document = shape
+    page = document.pages[1]
+    numbers = []
+    for line, within in boxes(page._page_box):
+        if type(line).__name__ != "LineBox" or not any(e.tag == "nav" for e in within):
+            continue
+        texts = [b for b, _ in boxes(line) if type(b).__name__ == "TextBox" and b.text.strip()]
+        if texts and texts[-1].text.strip().isdigit():  # a line that ends in a page number
+            words = [w for w in re.split(r"[\s.\u2002]+", text_of(line)) if w and not w.isdigit()]
+            assert words, f"a page number alone on a line: {text_of(line)!r}"
+            numbers.append(texts[-1].position_x + texts[-1].width)
+    assert len(numbers) >= 8 + 5  # every action and every theme
+    edges = sorted({round(edge, 1) for edge in numbers})
+    assert len(edges) <= 2, edges  # one right edge per column
+    assert max(edges) <= page.width - 17 / 25.4 * 72 + 0.5  # inside the right margin
+    text = pdftotext_of(document, 2)
+    assert "…." not in text and "?." not in text and "..." not in text.replace("…", ""), text
+
+
+def pdftotext_of(document, number: int) -> str:
+    return "\n".join(text_of(line) for line, _ in boxes(document.pages[number - 1]._page_box)
+                     if type(line).__name__ == "LineBox")
+
+
+def test_status_summary_fits_six_long_statuses_and_long_theme_names(shape):
+    """Six statuses with long labels, five long theme names: the summary stays on its page, within the
+    page's width, every word whole, each status spelt out in the key above the table."""
+    catalogue, document = shape
+    pages = {number for number, page in enumerate(document.pages, start=1) for box, within in boxes(page._page_box)
+             if any("summary" in classes(e) for e in within) and type(box).__name__ == "TextBox"}
+    assert len(pages) == 1, pages
+    page = document.pages[pages.pop() - 1]
+    right = page.width - 17 / 25.4 * 72
+    for box, within in boxes(page._page_box):
+        if type(box).__name__ != "TextBox" or not any("summary" in classes(e) for e in within):
+            continue
+        assert box.position_x + box.width <= right + 0.5, box.text
+    key = pdftotext_of(document, document.pages.index(page) + 1)
+    for label in STATUSES:
+        assert label in key
+    forced = [line for line, _ in boxes(page._page_box) if type(line).__name__ == "LineBox"
+              and 0 < len(text_of(line).strip()) <= 2 and text_of(line).strip().isalpha()]
+    assert not forced, [text_of(line) for line in forced]  # no word set a letter or two a line
+
+
+def test_each_action_shows_its_status_and_responsible_person(sample_build, sample_catalogue, sample_config):
+    """Under each action's heading: its status (symbol and label) and its responsible person; on the
+    web, its committees too."""
+    text = pdftotext(sample_build.pdf, "-raw")
+    statuses = {s.key: s for s in sample_config.statuses}
+    for action in sample_catalogue.actions[:12]:
+        status = statuses[action.status]
+        line = f"{status.symbol} {status.label} Ansvarlig: {action.responsible}"
+        assert line in text.replace("\u2009", " "), (action.number, line)
+    web = (sample_build.web / "index.html").read_text(encoding="utf-8")
+    seven = web[web.index('id="action-7"'):web.index('id="action-8"')]
+    meta = seven[seven.index('class="action-meta"'):seven.index("</p>", seven.index('class="action-meta"'))]
+    assert "Igangsat" in meta and "Martin Storgaard" in meta and "Udvalg:" in meta
+    names = [c.name for c in sample_config.committees if c.key in sample_catalogue.actions[6].committees]
+    assert names and all(name in meta for name in names)
+
+
+def test_the_status_line_can_be_left_out(copy_report):
+    from reportgen.pipeline import check_inputs, load
+    from reportgen.render import render_html
+
+    path = copy_report / "report.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    catalogue = check_inputs(*load(path)).catalogue
+    assert 'class="action-meta"' in render_html(catalogue)
+    data.setdefault("style", {})["status_line"] = False
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    catalogue = check_inputs(*load(path)).catalogue
+    assert 'class="action-meta"' not in render_html(catalogue)
