@@ -167,3 +167,28 @@ def test_the_status_line_can_be_left_out(copy_report):
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     catalogue = check_inputs(*load(path)).catalogue
     assert 'class="action-meta"' not in render_html(catalogue)
+
+
+def lines_of(document) -> list[str]:
+    return [text_of(line) for page in document.pages for line, _ in boxes(page._page_box)
+            if type(line).__name__ == "LineBox"]
+
+
+@pytest.mark.parametrize("numbers", [(7, 8, 9), (16, 17, 18)])
+def test_no_word_is_broken_with_room_to_spare_before_a_listed_word(sample_config, numbers):
+    """Actions 7 and 17 of the sample: a line that fitted only without its final space, before a word
+    of the `hyphenation:` list, was broken at its first word ("Gen-" / "nem ambitiøse …") or
+    before its last ("dia-" / "log med såvel VÆKST Jammerbugt …")."""
+    from reportgen.pdf import lay_out
+    from reportgen.pipeline import check_inputs
+    from reportgen.render import render_html, template_dirs
+    from reportgen.render.assets import Assets
+
+    outcome = check_inputs(sample_config, [])
+    small = type(outcome.catalogue)(sample_config, [a for a in outcome.catalogue.actions if a.number in numbers])
+    assets = Assets(sample_config, template_dirs(sample_config))
+    lines = lines_of(lay_out(render_html(small, assets=assets), assets.roots, assets.configured_files()))
+    assert "Gennem ambitiøse udviklingsprojekter understøtter" in [line.strip() for line in lines] or 7 not in numbers
+    lone = [line for line in lines if line.strip().endswith("-") and len(line.strip()) <= 6]
+    assert not lone, lone
+    assert not [line for line in lines if line.startswith("log med")]
