@@ -192,3 +192,27 @@ def test_no_word_is_broken_with_room_to_spare_before_a_listed_word(sample_config
     lone = [line for line in lines if line.strip().endswith("-") and len(line.strip()) <= 6]
     assert not lone, lone
     assert not [line for line in lines if line.startswith("log med")]
+
+
+def page_of(pdf: Path, pages: int, text: str) -> int:
+    return next(n for n in range(1, pages + 1) if text in pdftotext(pdf, "-f", str(n), "-l", str(n)))
+
+
+def test_the_status_legend_stands_with_its_matrix(sample_build):
+    """The legend is on the matrix's first page, above the table, not alone on a page after it."""
+    page = page_of(sample_build.pdf, sample_build.pages, "Signaturforklaring")
+    text = pdftotext(sample_build.pdf, "-f", str(page), "-l", str(page))
+    assert "Ansvar og status" in text and "Kampagner om at bosætte sig i Jammerbugt Kommune" in text
+    assert text.index("Signaturforklaring") < text.index("Kampagner om at bosætte")
+
+
+def test_a_long_list_of_a_themes_actions_stays_whole_on_its_opening_page(sample_build):
+    """Theme 5 has 26 actions: its list, with its heading, on the theme's opening page, in the same
+    size as the other themes' lists."""
+    opening = page_of(sample_build.pdf, sample_build.pages, "Målet er at skabe rammer for dit gode liv")
+    text = " ".join(pdftotext(sample_build.pdf, "-f", str(opening), "-l", str(opening)).split())
+    assert "HANDLINGER I TEMAET" in text
+    for start in ("25. Styrke det tværgående", "37. Øget anvendelse af online", "50. Sommerkunstskole på Bratskov"):
+        assert start in text, start
+    html = sample_build.html.read_text(encoding="utf-8")
+    assert html.count('<div class="theme-list') == 5
