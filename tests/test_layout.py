@@ -216,3 +216,19 @@ def test_a_long_list_of_a_themes_actions_stays_whole_on_its_opening_page(sample_
         assert start in text, start
     html = sample_build.html.read_text(encoding="utf-8")
     assert html.count('<div class="theme-list') == 5
+
+
+def test_english_is_hyphenated_from_an_english_dictionary_and_danish_from_danish(shape, sample_build):
+    """The HTML's lang is the report's language; English words break where an English dictionary
+    of good patterns allows ("bio-di-ver-sity", never "biod-iversity"), short words not at all."""
+    from reportgen.render import render_html
+
+    catalogue, document = shape
+    assert render_html(catalogue).startswith('<!DOCTYPE html>\n<html lang="en">')
+    ends = [line.strip().split()[-1] for line in lines_of(document) if line.strip().endswith("-")
+            and not line.strip().endswith(" -") and line.strip()[-2].isalpha()]
+    assert ends, "nothing hyphenated: the test tells nothing"
+    wrong = {"biod-", "ser-", "resi-", "veget-", "adapt-"}  # pyphen's British patterns, and a short word
+    assert not [end for end in ends if end.split("-")[-2] + "-" in wrong], ends
+    danish = sample_build.html.read_text(encoding="utf-8")  # hyphenated with pyphen's Danish, from its lang
+    assert danish.startswith('<!DOCTYPE html>\n<html lang="da">') and "-weasy-lang" not in danish
