@@ -232,3 +232,39 @@ def test_english_is_hyphenated_from_an_english_dictionary_and_danish_from_danish
     assert not [end for end in ends if end.split("-")[-2] + "-" in wrong], ends
     danish = sample_build.html.read_text(encoding="utf-8")  # hyphenated with pyphen's Danish, from its lang
     assert danish.startswith('<!DOCTYPE html>\n<html lang="da">') and "-weasy-lang" not in danish
+
+
+NAMES = ["Infrastructure", "Sustainability and Environmental Strategy", "Community Development", "Corporate Services",
+         "Planning and Regulatory Services", "Parks, Gardens and Open Space", "Waterways", "Economic Development",
+         "Arts, Culture and Heritage", "Library Services", "Youth Services", "Aged and Disability Services",
+         "Transport Strategy", "Procurement", "Finance", "Governance", "Customer Experience", "Information Technology",
+         "People and Culture", "Property and Assets"]
+
+
+def test_matrices_of_twenty_columns_four_digit_numbers_and_long_titles_proof_clean(tmp_path):
+    """20 committees and 20 administrations with long names, numbers up to 9999, 250-character titles:
+    each matrix fits the page's width (lettered heads, spelt out in the key above), every title
+    readable, and the proof finds nothing."""
+    from reportgen.pipeline import load, make_edition
+
+    path = new_report(tmp_path / "wide", language="en")
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["administrations"] = [{"key": f"a{i}", "name": f"{name} Department"} for i, name in enumerate(NAMES)]
+    data["committees"] = [{"key": f"c{i}", "name": f"{name} Committee"} for i, name in enumerate(NAMES)]
+    data["themes"] = [{"number": 1, "heading": THEMES[0], "colour": "#1f5f8b", "intro": "Intro."}]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (tmp_path / "wide" / "sheets" / "01-example.xlsx").unlink()
+    config, _ = load_config(path)
+    rng = random.Random(3)
+    for number in (7, 101, 999, 9999):
+        title = " ".join(rng.choice(WORDS) for _ in range(50))[:250].rsplit(" ", 1)[0].capitalize()
+        roles = {f"a{i}": Role.ANCHORING if i == 0 else Role.INTEREST if i % 2 else Role.NONE for i in range(20)}
+        action = Action(number=number, title=title, theme=1, status=config.statuses[0].key,
+                        responsible="Alexandra Papadopoulos-Whitfield",
+                        committees=tuple(f"c{i}" for i in range(0, 20, 2)), roles=roles,
+                        texts={f.key: "Text " * 30 for f in config.fields})
+        write_template(config, tmp_path / "wide" / "sheets" / f"{number:04d}.xlsx", action)
+    edition = make_edition(*load(path), pdf=False)
+    assert edition.proof == [], [f.message for f in edition.proof][:5]
+    assert edition.pages <= 14, edition.pages  # each matrix on one or two pages, not a page per row
+    assert "<strong>T</strong> = Property and Assets Department" in edition.html
