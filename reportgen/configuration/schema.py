@@ -208,6 +208,9 @@ class Style(_Model):
     """The footer line beside the page number, with `{running}`, `{title}`, `{version}`, `{edition}`, `{date}`,
     `{organisation}`; `""` for none; default: `[ {running} ] Version {version}` in the report's language. Example:
     "{organisation} · {title}\""""
+    status_line: bool = True
+    """Under each action's heading, a line with its status (symbol, label and its colour) and its responsible
+    person, in the PDF and the web edition (there also its committees); false leaves the line out. Example: false"""
 
     @field_validator("running_line")
     @classmethod

@@ -210,9 +210,13 @@ def _form_references(tags: _Tags) -> None:
 def _links(tags: _Tags, layout: _Layout, page_words: PageWords) -> None:
     """One Link element per link, each annotation with a description, generated text read aloud
     as the link's text and page."""
-    for reference, element in reversed(list(tags.elements())):
-        if element["S"] == "/Link" and tags.get(element["P"])["S"] == "/Link":
-            _merge_link(tags, reference, element)
+    merged = True
+    while merged:  # until none is left: a merged element's children now sit in a Link themselves
+        merged = False
+        for reference, element in reversed(list(tags.elements())):
+            if element and element["S"] in ("/Link", "/Span", "/NonStruct") and tags.get(element["P"])["S"] == "/Link":
+                _merge_link(tags, reference, element)
+                merged = True
     for _, element in tags.elements():
         if element["S"] != "/Link":
             continue
@@ -231,7 +235,9 @@ def _links(tags: _Tags, layout: _Layout, page_words: PageWords) -> None:
 
 
 def _merge_link(tags: _Tags, reference: bytes, element: Any) -> None:
-    """A Link inside a Link (generated text of the same link) gives its content to its parent."""
+    """A Link inside a Link (generated text of the same link), or a Span (or its generated text)
+    inside a Link (a part of its text styled apart: a contents entry's last word and page number),
+    gives its content to its parent: one link, one owner of its annotations, one text."""
     parent_reference = element["P"]
     parent = tags.get(parent_reference)
     page = tags.page_refs.index(element["Pg"])

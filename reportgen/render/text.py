@@ -158,11 +158,18 @@ def _wrap_matches(state: StateCore, pattern: re.Pattern[str], css_class: str,
             for match in pattern.finditer(child.content):
                 opening = Token("span_open", "span", 1)
                 opening.attrSet("class", css_class)
-                children += [_text(child.content[position:match.start()]), opening, _text(text_of(match)),
-                             Token("span_close", "span", -1)]
+                before, space = _space_inside(child.content[position:match.start()])
+                children += [_text(before), opening, _text(space + text_of(match)), Token("span_close", "span", -1)]
                 position = match.end()
             children.append(_text(child.content[position:]))
         token.children = [c for c in children if c.type != "text" or c.content]
+
+
+def _space_inside(before: str) -> tuple[str, str]:
+    """The text before a span, and the space that ends it, which goes into the span: WeasyPrint
+    counts the space at the end of a text against the line's width, and a text that fits only
+    without it was broken at its first word's hyphen ("Gen-" / "nem ambitiøse …")."""
+    return (before[:-1], " ") if before.endswith(" ") else (before, "")
 
 
 def with_breaks(word: str, breaks: str) -> str:
@@ -198,7 +205,8 @@ def with_word_breaks(text: str, words: tuple[tuple[str, str], ...]) -> Markup:
     out, position = [], 0
     for match in pattern.finditer(text):
         broken = with_breaks(match[1], folded[match[1].casefold()]) + match[2]
-        out += [escape(text[position:match.start()]), Markup('<span class="hy">{}</span>').format(broken)]
+        before, space = _space_inside(text[position:match.start()])
+        out += [escape(before), Markup('<span class="hy">{}{}</span>').format(space, broken)]
         position = match.end()
     out.append(escape(text[position:]))
     return Markup("").join(out)
