@@ -40,6 +40,7 @@ class Line:
     edge: float              # the right edge of its own block's content: how far the line could have gone
     style: Any = None        # the computed style of its last text (to measure a word as it would be set)
     first_style: Any = None  # … and of its first
+    lead: str = ""           # the text of its first inline box, when that box never breaks (nowrap)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,12 +95,20 @@ def _walk(box: Any, page: int, ancestors: tuple[Any, ...], blocks: tuple[Any, ..
         own = blocks[-1]
         yield Line(page, "".join(b.text for b in texts), element, ancestors, left, right, _limit(blocks),
                    box.position_y, float(own.content_box_x() + own.width),
-                   texts[-1].style if texts else None, texts[0].style if texts else None)
+                   texts[-1].style if texts else None, texts[0].style if texts else None, _unbroken(box))
         return
     if "Block" in type(box).__name__ or "Cell" in type(box).__name__:
         blocks = blocks + (box,)
     for child in getattr(box, "children", ()):
         yield from _walk(child, page, ancestors, blocks)
+
+
+def _unbroken(line_box: Any) -> str:
+    """The text of a line's first inline box when it may not break inside (white-space: nowrap)."""
+    first = next(iter(getattr(line_box, "children", ())), None)
+    if first is None or first.style["white_space"] not in ("nowrap", "pre"):
+        return ""
+    return "".join(b.text for b in descendants(first) if type(b).__name__ == "TextBox").strip()
 
 
 def by_block(all_lines: list[Line], unit: str | None = None) -> list[list[Line]]:
@@ -212,10 +221,13 @@ def room_to_spare(found: Break) -> bool:
     line, after = found.line, found.after
     if found.explicit or no_hyphens_here(line) or after.page != line.page or after.top <= line.top:
         return False  # a <br>; a heading or the contents; the next line in another column or page
-    first = re.match(r"\S*", after.text.lstrip().replace(SOFT_HYPHEN, ""))
-    if not first or not first[0] or line.style is None or after.first_style is None:
+    if line.style is None or after.first_style is None:
         return False
-    needed = text_width(first[0], after.first_style)
+    first = re.match(r"\S*", after.text.lstrip().replace(SOFT_HYPHEN, ""))
+    word = after.lead or (first[0] if first else "")  # a box that never breaks moves whole
+    if not word:
+        return False
+    needed = text_width(word, after.first_style)
     if found.added:
         needed -= text_width(line.text.rstrip()[-1], line.style)  # the hyphen goes
     elif not found.inside_word:

@@ -8,8 +8,8 @@ the configured hyphenation list does not allow it; a word too wide for its colum
 column narrower than its longest word); a line broken with room to spare; a hyphen that leaves one
 syllable alone on a line; a contents entry's page number alone on a line; a single line of a
 paragraph alone at a column's foot or head; text that runs out of its box; a character none of the
-report's fonts can draw. Pages: a page left mostly empty that does not end a part, or a part whose
-last page holds only a remnant; a legend parted from its table; a running head over a page that has
+report's fonts can draw. Pages: a page left mostly empty that does not end a part; a legend parted
+from its table; a running head over a page that has
 none of its matrix; a status bar whose length does not measure its count.
 """
 
@@ -41,14 +41,12 @@ from .lines import (
     subject,
 )
 
-REMNANT = 0.6  # of proof.min_fill: a part's last page filled less than this holds only a remnant
-
 
 def proof(document: Any, catalogue: Catalogue, fonts: list[Path], min_fill: float) -> list[Finding]:
     """Every finding of the proof report for a laid-out document, in page order."""
     config = catalogue.config
     all_lines = list(lines(document))
-    findings = _underfilled(document, config, min_fill, _continued(all_lines))
+    findings = _underfilled(document, config, min_fill)
     findings += _line_breaks(all_lines, config)
     findings += _lone_lines(all_lines, config)
     findings += _contents_numbers(all_lines, config)
@@ -202,31 +200,18 @@ def _drawable(fonts: tuple[Path, ...]) -> set[int]:
     return _COVERAGE[fonts]
 
 
-def _continued(all_lines: list[Line]) -> set[int]:
-    """The pages whose first line continues a paragraph (or an action's field) of the page before."""
-    continued = set()
-    for block in [*by_block(all_lines), *by_block(all_lines, unit="field")]:
-        continued |= {line.page for before, line in zip(block, block[1:], strict=False) if line.page == before.page + 1}
-    return continued
-
-
-def _underfilled(document: Any, config: Config, min_fill: float, continued: set[int]) -> list[Finding]:
-    """Pages filled less than ``min_fill`` of their height that do not end a part of the report, and
-    a part's last page that holds only a remnant (under :data:`REMNANT` of that) of a paragraph or
-    field split from the page before."""
+def _underfilled(document: Any, config: Config, min_fill: float) -> list[Finding]:
+    """Pages filled less than ``min_fill`` of their height that do not end a part of the report."""
     top_level = _top_level(document)
     pages = [_page_content(page._page_box, top_level) for page in document.pages]
     findings = []
     for number, (fill, parts, named) in enumerate(pages, start=1):
         following = pages[number][1] if number < len(pages) else set()
-        before = pages[number - 2][1] if number > 1 else set()
-        if named in ("cover", "closing") or not parts:
-            continue  # the report's first and last pages
-        if parts <= following and fill < min_fill:
+        if named in ("cover", "closing") or not parts or not parts <= following:
+            continue  # the report's first and last pages, and the last page of a part, may be short
+        if fill < min_fill:
             findings.append(_finding(config, "proof-underfilled", number, share=f"{fill:.0%}",
                                      limit=f"{min_fill:.0%}"))
-        elif number in continued and not parts <= following and parts <= before and fill < min_fill * REMNANT:
-            findings.append(_finding(config, "proof-remnant", number, share=f"{fill:.0%}"))
     return findings
 
 
@@ -242,7 +227,8 @@ def _pages_of(document: Any) -> dict[int, list[int]]:
 
 
 def _parted_legends(document: Any, config: Config) -> list[Finding]:
-    """A legend (or a note under a table) that starts on a later page than its table ends on."""
+    """A legend (or the abbreviations) that ends on an earlier page than its table starts on, when it
+    stands above the table, or starts on a later page than the table ends on, when below it."""
     pages, findings = _pages_of(document), []
     html = _root(document)
     for section in (e for e in (html.iter("section") if html is not None else ())):
@@ -250,7 +236,10 @@ def _parted_legends(document: Any, config: Config) -> list[Finding]:
         for legend in (e for e in section.iter() if "legend" in classes(e)):
             if table is None or id(legend) not in pages or id(table) not in pages:
                 continue
-            if pages[id(legend)][0] > pages[id(table)][-1]:
+            before = next(e for e in section.iter() if e is legend or e is table) is legend
+            parted = (pages[id(legend)][-1] < pages[id(table)][0] if before
+                      else pages[id(legend)][0] > pages[id(table)][-1])
+            if parted:
                 heading = section.find(".//h2")
                 name = " ".join("".join(heading.itertext()).split()) if heading is not None else ""
                 findings.append(_finding(config, "proof-legend-parted", pages[id(legend)][0], table=name))

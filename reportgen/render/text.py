@@ -168,8 +168,11 @@ def _wrap_matches(state: StateCore, pattern: re.Pattern[str], css_class: str,
 def _space_inside(before: str) -> tuple[str, str]:
     """The text before a span, and the space that ends it, which goes into the span: WeasyPrint
     counts the space at the end of a text against the line's width, and a text that fits only
-    without it was broken at its first word's hyphen ("Gen-" / "nem ambitiøse …")."""
-    return (before[:-1], " ") if before.endswith(" ") else (before, "")
+    without it was broken at its first word's hyphen ("Gen-" / "nem ambitiøse …"). After a word of
+    one or two letters the space stays outside: WeasyPrint does not break at a span's first space,
+    and carried the short word to the next line with the span ("grundforløb" / "i Jammerbugt")."""
+    short = re.search(r"(?:^|\s)\w{1,2} $", before)  # "i Jammerbugt": a short word goes with the span
+    return (before[:-1], " ") if before.endswith(" ") and not short else (before, "")
 
 
 def with_breaks(word: str, breaks: str) -> str:
