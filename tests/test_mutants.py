@@ -11,6 +11,7 @@ import pytest
 from reportgen.checks import check
 from reportgen.configuration import load_config
 from reportgen.locales import Messages
+from reportgen.mentions import Matcher, Mention, Named, links
 from reportgen.model import Catalogue
 from reportgen.opendata import tables
 from reportgen.problems import BuildError
@@ -111,3 +112,21 @@ def test_the_status_summary_counts_each_themes_actions(sample_catalogue):
     assert rows[config.messages("report.total")][:len(keys)] == [str(total[key]) for key in keys]
     themes = [tuple(rows[f"{theme.number}. {theme.heading}"]) for theme in config.themes]
     assert len(set(themes)) == len(themes)  # the themes' counts differ: one count for all would fail above
+
+
+def test_a_text_that_ends_inside_a_name_names_nothing():
+    matcher = Matcher({"teknik": ["Teknik og Miljø"], "kultur": ["Kultur"]})
+    assert matcher.find("Spørg Kultur eller Teknik") == [Mention(("kultur",), 6, 12, "Kultur")]
+    assert matcher.keys("Teknik og") == []
+
+
+def test_a_mention_reads_its_words_without_soft_hyphens():
+    [mention] = Matcher({"teknik": ["Teknik og Miljø"]}).find("Tek\u00adnik og Mil\u00adjøudvalget")
+    assert mention.words == "Teknik og Miljøudvalget" and mention.keys == ("teknik",)
+
+
+def test_a_linked_field_the_sheet_leaves_out_names_nothing(sample_config):
+    [committees, _] = links(sample_config)
+    assert committees.named({}) == {}
+    named = committees.named({"udvalg": "Teknik og Miljø"})
+    assert named == {"teknik": Named("udvalg", Mention(("teknik",), 0, 15, "Teknik og Miljø"))}
