@@ -67,8 +67,12 @@ def settings(module: Module) -> str:
         'source_paths = ["reportgen"]\n'
         f"only_mutate = {toml_list([module.source])}\n"
         'also_copy = ["inputs", "tools"]\n'
-        # a mutant that loops is stopped after 6x the CPU time its tests take (mutmut's default: 30x)
-        "timeout_multiplier = 3.0\n"
+        # each mutant's tests run in a process forked from one that has only collected the tests: never
+        # from one that ran them, whose caches (functools.cache: the Markdown parser, the date pattern)
+        # would keep what the unmutated code made
+        'process_isolation = "forkserver"\n'
+        # a mutant that loops is stopped after 10x the time its tests take (mutmut's default: 30x)
+        "timeout_multiplier = 5.0\n"
         # the mutants run one after another in processes of their own: no xdist workers in them
         'pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider"]\n'
         f"pytest_add_cli_args_test_selection = {toml_list([*module.tests, *module.select])}\n"

@@ -3,21 +3,41 @@ every other test (issue 31; `make mutate` finds such bugs, bench/MUTATION.md lis
 
 from __future__ import annotations
 
+import errno
+import os
+import stat
 from collections import Counter
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 
+from reportgen import writers
 from reportgen.checks import check
 from reportgen.configuration import load_config
 from reportgen.locales import Messages
 from reportgen.mentions import Matcher, Mention, Named, links
 from reportgen.model import Catalogue
 from reportgen.opendata import tables
-from reportgen.problems import BuildError
+from reportgen.problems import BuildError, ConfigError, Severity
 from reportgen.render import render_html
-from reportgen.render.text import with_word_breaks
-from reportgen.writers import inside
+from reportgen.render.text import plain_words, to_html, web_links, with_breaks, with_word_breaks
+from reportgen.writers import (
+    _stage_file,
+    _stage_folder,
+    exchange,
+    inside,
+    refuse_overwrite,
+    remove_stale_parts,
+    write_bytes,
+    write_failed,
+    write_folder,
+    write_problem,
+    write_text,
+    write_together,
+)
+
+MONTHS = "januar februar marts april maj juni juli august september oktober november december jan feb"
 
 
 @pytest.mark.parametrize("name", ["../out-evil/a.pdf", "../out2", "../outside/a.pdf", "../out.pdf"])
@@ -25,9 +45,12 @@ def test_a_sibling_folder_whose_name_starts_with_the_folders_is_outside(tmp_path
     out = tmp_path / "out"
     out.mkdir()
     (tmp_path / "out-evil").mkdir()
+    t = Messages("en")
     with pytest.raises(BuildError) as refused:
-        inside(out, name, Messages("en"))
-    assert refused.value.findings[0].code == "path-outside"
+        inside(out, name, t)
+    [finding] = refused.value.findings
+    assert (finding.code, finding.severity, finding.file) == ("path-outside", Severity.ERROR, name)
+    assert finding.message == f"The name '{name}' would lead out of the folder {out}."
     assert inside(out, "out-evil/a.pdf", Messages("en")) == out / "out-evil" / "a.pdf"  # a subfolder is inside
 
 
@@ -130,3 +153,182 @@ def test_a_linked_field_the_sheet_leaves_out_names_nothing(sample_config):
     assert committees.named({}) == {}
     named = committees.named({"udvalg": "Teknik og Miljø"})
     assert named == {"teknik": Named("udvalg", Mention(("teknik",), 0, 15, "Teknik og Miljø"))}
+
+
+# --- writers: what the fast tests did not hold (the builds write for real, but are left out of `make mutate`)
+
+
+@pytest.mark.parametrize("exc, problem", [
+    (OSError(errno.ENOSPC, "full"), "full"), (OSError(errno.EDQUOT, "quota"), "full"),
+    (OSError(errno.EFBIG, "too big"), "full"), (OSError(errno.EROFS, "read-only"), "read_only"),
+    (OSError(errno.EACCES, "denied"), "permission"), (OSError(errno.EPERM, "not permitted"), "permission"),
+    (OSError(errno.ENOTDIR, "a file"), "in_the_way"), (OSError(errno.EEXIST, "exists"), "in_the_way"),
+    (OSError(errno.EISDIR, "a folder"), "in_the_way"), (OSError(errno.ENAMETOOLONG, "long"), "name_too_long"),
+    (OSError(errno.EIO, "i/o"), "other"), (OSError("no number"), "other")])
+def test_each_refused_write_is_told_by_its_cause(exc, problem):
+    assert write_problem(exc) == problem
+    t = Messages("en")
+    [finding] = write_failed("out/a.pdf", exc, t).findings
+    assert (finding.code, finding.file) == ("write-failed", "out/a.pdf")
+    assert finding.message == t("findings.write-failed.message", detail=t(f"write_problems.{problem}"))
+
+
+def test_refuse_overwrite_names_the_file_it_keeps(tmp_path):
+    t = Messages("en")
+    target, sheet = tmp_path / "a.pdf", tmp_path / "07.xlsx"
+    refuse_overwrite(target, t, force=False, inputs=[sheet])  # nothing there: nothing to refuse
+    for existing in (target, tmp_path / "dangling"):
+        if existing == target:
+            target.write_bytes(b"%PDF")
+        else:
+            existing.symlink_to(tmp_path / "nowhere")
+        with pytest.raises(ConfigError) as refused:
+            refuse_overwrite(existing, t, force=False, inputs=[sheet])
+        [finding] = refused.value.findings
+        assert (finding.code, finding.severity, finding.file) == ("output-exists", Severity.ERROR, str(existing))
+        assert finding.message == t("findings.output-exists.message")
+        refuse_overwrite(existing, t, force=True, inputs=[sheet])
+    sheet.write_bytes(b"PK")
+    (tmp_path / "link.xlsx").symlink_to(sheet)
+    for same in (sheet, tmp_path / "link.xlsx"):
+        with pytest.raises(ConfigError) as refused:
+            refuse_overwrite(same, t, force=True, inputs=[tmp_path / "other.xlsx", str(sheet)])
+        [finding] = refused.value.findings
+        assert (finding.code, finding.severity, finding.file) == ("output-is-input", Severity.ERROR, str(same))
+
+
+def _mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_write_together_puts_every_file_and_folder_in_place(tmp_path):
+    out = tmp_path / "a" / "b"
+    copied = tmp_path / "logo.svg"
+    copied.write_bytes(b"<svg/>")
+    write_together({out / "r.pdf": b"%PDF-old"}, {out / "web": {"old.html": b"old"}})
+    outside = tmp_path / "outside"
+    outside.mkdir(mode=0o755)
+    (outside / "keep").write_bytes(b"keep")
+    (out / ".r.pdf.x1.part").write_bytes(b"half")  # what killed writes leave behind
+    (out / ".web.x2.part").mkdir()
+    (out / ".web.x2.part" / "index.html").write_bytes(b"half")
+    (out / ".web.x3.part").symlink_to(outside)
+    write_together({out / "r.pdf": b"%PDF-new", out / "r.html": b"<p>"},
+                   {out / "web": {"index.html": b"new", "data/x/y.csv": b"1;2", "logo.svg": copied}})
+    assert sorted(p.name for p in out.iterdir()) == ["r.html", "r.pdf", "web"]
+    assert (out / "r.pdf").read_bytes() == b"%PDF-new" and (out / "r.html").read_bytes() == b"<p>"
+    web = out / "web"
+    assert sorted(p.relative_to(web).as_posix() for p in web.rglob("*") if p.is_file()) == [
+        "data/x/y.csv", "index.html", "logo.svg"]
+    assert (web / "logo.svg").read_bytes() == b"<svg/>" and (web / "data/x/y.csv").read_bytes() == b"1;2"
+    assert (_mode(out / "r.pdf"), _mode(web), _mode(web / "index.html")) == (0o644, 0o755, 0o644)
+    assert (outside / "keep").read_bytes() == b"keep" and _mode(outside) == 0o755  # a link is not followed
+    deep = out / "c" / "d" / "web"
+    assert write_folder(str(deep), {"a": b"1"}) == deep and (deep / "a").read_bytes() == b"1"
+
+
+def test_staged_outputs_have_the_names_a_later_write_clears(tmp_path):
+    target = tmp_path / "out" / "r.pdf"
+    for staged in (_stage_file(target, b"%PDF"), _stage_folder(target.with_name("web"), {"a": b"1"})):
+        stem = "r.pdf" if staged.is_file() else "web"
+        assert staged.parent == target.parent and staged.name.startswith(f".{stem}.") and staged.name.endswith(
+            ".part"), staged
+    assert sorted(p.name for p in target.parent.iterdir() if p.is_file())[0].startswith(".r.pdf.")
+    remove_stale_parts(target)
+    remove_stale_parts(target.with_name("web"))
+    assert list(target.parent.iterdir()) == []
+
+
+def test_without_an_exchange_the_old_folder_is_moved_aside_then_removed(tmp_path, monkeypatch):
+    monkeypatch.setattr(writers, "exchange", lambda first, second: False)  # a system without renameat2
+    web = write_folder(tmp_path / "web", {"index.html": b"old", "old.css": b"x"})
+    write_folder(web, {"index.html": b"new"})
+    assert [p.name for p in tmp_path.iterdir()] == ["web"] and [p.name for p in web.iterdir()] == ["index.html"]
+    assert (web / "index.html").read_bytes() == b"new"
+
+
+def test_exchange_swaps_relative_paths_and_names_what_it_cannot(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("first").write_bytes(b"1")
+    Path("second").mkdir()
+    assert exchange(Path("first"), Path("second"))
+    assert Path("first").is_dir() and Path("second").read_bytes() == b"1"
+    for first, code in ((Path("second/x"), errno.ENOTDIR), (Path("missing"), errno.ENOENT)):
+        with pytest.raises(OSError) as failed:
+            exchange(first, Path("second"))
+        assert (failed.value.errno, failed.value.strerror, failed.value.filename) == (
+            code, os.strerror(code), "second")
+    Path("first/inside").mkdir()
+    assert not exchange(Path("first"), Path("first/inside"))  # EINVAL: one the system cannot make
+    assert Path("first").is_dir() and Path("second").read_bytes() == b"1"
+
+
+def test_every_writer_speaks_the_reports_language(tmp_path):
+    t = Messages("en")
+    (tmp_path / "file").write_bytes(b"in the way")
+    (tmp_path / "folder" / "x").mkdir(parents=True)
+    pdf, web, folder = tmp_path / "file" / "a.pdf", tmp_path / "file" / "web", tmp_path / "folder"
+    writes = [(pdf, lambda: write_bytes(pdf, b"%PDF", t)), (pdf, lambda: write_text(pdf, "<p>", t)),
+              (web, lambda: write_folder(web, {"a": b"1"}, t)), (pdf, lambda: write_together({pdf: b"%PDF"}, {}, t)),
+              (web, lambda: write_together({}, {web: {"a": b"1"}}, t)),
+              (folder, lambda: write_together({folder: b"%PDF"}, {}, t)),  # staged, then refused at the rename
+              (folder, lambda: write_together({folder: b"%PDF"}, {tmp_path / "web": {"a": b"1"}}, t))]
+    for target, write in writes:
+        with pytest.raises(BuildError) as stop:
+            write()
+        [finding] = stop.value.findings
+        assert finding.file == str(target)
+        assert finding.message == t("findings.write-failed.message", detail=t("write_problems.in_the_way"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "folder"]
+    assert [p.name for p in folder.iterdir()] == ["x"]
+
+
+# --- render/text: the forms a milestone's date takes, the cover's web line, the words a reader must find
+
+
+@pytest.mark.parametrize("line", ["19. april 2017: Godkendt", "Marts 2017: Forelagt", "jan.–marts 2017: Høring",
+                                  "1. jan - 3. feb 2017: Høring", "MARTS 2017: Forelagt", "Q3 2017: Udbud",
+                                  "3. kvartal 2017: Udbud", "3.kvartal 2017: Udbud", "19.4.2017: Møde",
+                                  "1.12.17: Møde", "2017: Vedtaget", "2016-17: Udført", "2016 – 2018: Projekt",
+                                  "2016/2017: Forsøg", "Marts 2017 : Forelagt", "september2016: Start"])
+def test_each_form_of_a_milestone_date_is_marked(line):
+    date, rest = line.split(":", 1)
+    assert to_html(line, MONTHS) == f'<p><strong class="milestone">{date}:</strong>{rest}</p>'
+
+
+@pytest.mark.parametrize("line", ["Marts: Forelagt", "Q5 2017: Udbud", "5. kvartal 2017: Udbud", "17: Møde",
+                                  "Efter marts 2017: Forelagt", "2017:Vedtaget", "19.4.2017 blev det: vedtaget",
+                                  "123.4.2017: Møde", "Junior 2017: Forløb"])
+def test_a_line_that_does_not_open_with_a_date_is_plain(line):
+    assert "<strong" not in to_html(line, MONTHS)
+
+
+def test_a_milestone_on_the_next_line_of_a_paragraph_is_marked():
+    assert to_html("Forløb\n2017: Vedtaget\nMarts 2018: Start", MONTHS) == (
+        '<p>Forløb<br>\n<strong class="milestone">2017:</strong> Vedtaget<br>\n'
+        '<strong class="milestone">Marts 2018:</strong> Start</p>')
+
+
+def test_the_cover_web_line_links_each_address():
+    assert web_links("Se www.jammerbugt.dk/plan, eller https://a.dk/x?y=1 & <b>") == (
+        'Se <a class="address" href="https://www.jammerbugt.dk/plan">www.jammerbugt.dk/plan</a>, eller '
+        '<a class="address" href="https://a.dk/x?y=1">https://a.dk/x?y=1</a> &amp; &lt;b&gt;')
+    assert web_links("http://a.dk") == '<a class="address" href="http://a.dk">http://a.dk</a>'
+    assert web_links("ingen adresse") == "ingen adresse"
+
+
+def test_the_words_a_reader_must_find():
+    assert plain_words("• Første  linje\n- punkt -  to\r\n\n*  tre") == ["Første", "linje", "punkt", "to", "tre"]
+    assert plain_words("") == []
+
+
+def test_listed_words_break_only_where_the_list_allows():
+    assert with_breaks("Tænketank", "Tænke-tank") == "Tænke\u00adtank"
+    assert with_breaks("Jammerbugts", "Jam-mer-bugt") == "Jam\u00admer\u00adbugts"  # the ending follows
+    assert with_breaks("Kort", "Kortere") == "Kort"
+    words = (("Jammerbugt", "Jammer-bugt"), ("Tænketank", "Tænketank"))
+    assert with_word_breaks("<Jammerbugts> tænketank & jammerbugt", words) == (
+        '&lt;<span class="hy">Jammer\u00adbugts</span>&gt; <span class="hy">tænketank</span> &amp; '
+        '<span class="hy">jammer\u00adbugt</span>')
+    assert to_html("Jammerbugts tænketank, ikke Storjammerbugt", "", words) == (
+        '<p><span class="hy">Jammer\u00adbugts</span> <span class="hy">tænketank</span>, ikke Storjammerbugt</p>')
