@@ -3,7 +3,11 @@ every other test (issue 31; `make mutate` finds such bugs, bench/MUTATION.md lis
 
 from __future__ import annotations
 
+import csv
+import dataclasses
 import errno
+import io
+import json
 import os
 import stat
 from collections import Counter
@@ -11,14 +15,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
 
 from reportgen import writers
 from reportgen.checks import check
-from reportgen.configuration import load_config
+from reportgen.configuration import load_config, slugify
 from reportgen.locales import Messages
 from reportgen.mentions import Matcher, Mention, Named, links
-from reportgen.model import Catalogue
-from reportgen.opendata import tables
+from reportgen.model import Catalogue, Role
+from reportgen.opendata import export, package, tables
 from reportgen.problems import BuildError, ConfigError, Severity
 from reportgen.render import render_html
 from reportgen.render.text import plain_words, to_html, web_links, with_breaks, with_word_breaks
@@ -332,3 +337,92 @@ def test_listed_words_break_only_where_the_list_allows():
         '<span class="hy">jammer\u00adbugt</span>')
     assert to_html("Jammerbugts tænketank, ikke Storjammerbugt", "", words) == (
         '<p><span class="hy">Jammer\u00adbugts</span> <span class="hy">tænketank</span>, ikke Storjammerbugt</p>')
+
+
+# --- opendata: the tables against the catalogue, without a build (the build's tests are left out of `make mutate`)
+
+
+def _csv(raw: bytes) -> list[list[str]]:
+    assert raw.startswith(b"\xef\xbb\xbf") and raw.endswith(b"\r\n")
+    return list(csv.reader(io.StringIO(raw.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+def test_the_data_package_holds_the_catalogue(sample_catalogue):
+    config, t, actions = sample_catalogue.config, sample_catalogue.config.messages, sample_catalogue.actions
+    files = package(sample_catalogue)
+    assert sorted(files) == ["actions.csv", "administrations.csv", "committees.csv", "datapackage.json"]
+    keys = [f.key for f in config.fields]
+    headings = {theme.number: theme.heading for theme in config.themes}
+    labels = {status.key: status.label for status in config.statuses}
+    assert _csv(files["actions.csv"]) == [
+        ["number", "title", "theme", "theme_heading", "status", "status_label", "responsible", *keys],
+        *[[str(a.number), a.title, str(a.theme), headings[a.theme], a.status, labels[a.status], a.responsible,
+           *[a.texts.get(key, "") for key in keys]] for a in actions]]
+    names = {c.key: c.name for c in config.committees}
+    assert _csv(files["committees.csv"]) == [["number", "committee", "committee_name"], *[
+        [str(a.number), key, names[key]] for a in actions for key in a.committees]]
+    admins = {a.key: a.name for a in config.administrations}
+    assert _csv(files["administrations.csv"]) == [
+        ["number", "administration", "administration_name", "role", "role_label"],
+        *[[str(a.number), key, admins[key], role.value, t(f"role.{role.value}")]
+          for a in actions for key, role in sorted(a.roles.items()) if role is not Role.NONE]]
+    assert len(_csv(files["administrations.csv"])) > 1 + len(actions)  # roles of every kind are in the sample
+    assert {row[3] for row in _csv(files["administrations.csv"])[1:]} == {"anchoring", "interest"}
+
+
+def test_the_data_packages_descriptor(sample_catalogue, tmp_path):
+    config, t = sample_catalogue.config, sample_catalogue.config.messages
+    descriptor = json.loads(package(sample_catalogue)["datapackage.json"])
+    report = config.report
+    assert {key: descriptor[key] for key in ("profile", "name", "title", "version", "created", "description",
+                                             "keywords", "contributors", "sources")} == {
+        "profile": "tabular-data-package", "name": "status-paa-handlingskatalog-2017-2.6.2017",
+        "title": report.title, "version": "2.6.2017", "created": f"{report.date.isoformat()}T00:00:00Z",
+        "description": report.subject, "keywords": list(report.keywords),
+        "contributors": [{"title": "Jammerbugt Kommune", "role": "publisher"}],
+        "sources": [{"title": "Jammerbugt Kommune", "path": "https://www.jammerbugt.dk"}]}
+    assert "licenses" not in descriptor
+    actions, committees, administrations = descriptor["resources"]
+    for resource, name in zip(descriptor["resources"], ("actions", "committees", "administrations"), strict=True):
+        assert {k: v for k, v in resource.items() if k != "schema"} == {
+            "name": name, "path": f"{name}.csv", "profile": "tabular-data-resource", "format": "csv",
+            "mediatype": "text/csv", "encoding": "utf-8-sig", "dialect": {"delimiter": ";"}}
+    assert actions["schema"]["primaryKey"] == ["number"] and "foreignKeys" not in actions["schema"]
+    assert committees["schema"]["primaryKey"] == ["number", "committee"]
+    assert administrations["schema"]["primaryKey"] == ["number", "administration"]
+    for resource in (committees, administrations):
+        assert resource["schema"]["foreignKeys"] == [{"fields": ["number"],
+                                                      "reference": {"resource": "actions", "fields": ["number"]}}]
+    fields = {f["name"]: f for f in actions["schema"]["fields"]}
+    assert fields["number"] == {"name": "number", "type": "integer", "title": t("report.number")}
+    assert fields["status_label"] == {"name": "status_label", "type": "string", "title": t("report.status")}
+    field = config.fields[0]
+    assert fields[field.key] == {"name": field.key, "type": "string", "title": field.label,
+                                 **({"description": field.help} if field.help else {})}
+    assert [f["name"] for f in administrations["schema"]["fields"]][-1] == "role_label"
+    licensed = config.model_copy(update={"open_data": config.open_data.model_copy(update={
+        "licence": "CC-BY-4.0", "licence_title": "", "licence_url": "https://example.org/by"}), "report":
+        report.model_copy(update={"slug": "", "subject": ""})})
+    descriptor = json.loads(package(Catalogue(licensed, sample_catalogue.actions))["datapackage.json"])
+    assert descriptor["licenses"] == [{"name": "CC-BY-4.0", "title": "CC-BY-4.0", "path": "https://example.org/by"}]
+    assert descriptor["name"] == f"{slugify(report.title)}-{report.version}".lower()
+    assert descriptor["description"] == report.title
+
+
+def test_the_data_workbook_and_the_exports(sample_catalogue, tmp_path):
+    action = sample_catalogue.actions[0]
+    catalogue = Catalogue(sample_catalogue.config, [dataclasses.replace(action, title="=1+1"),
+                                                    *sample_catalogue.actions[1:]])
+    exported = export(catalogue, "xlsx", b"{}")
+    [(name, data)] = exported.items()
+    assert name == "status-paa-handlingskatalog-2017-data.xlsx"
+    (tmp_path / name).write_bytes(data)
+    wb = load_workbook(tmp_path / name)
+    assert wb.sheetnames == ["actions", "committees", "administrations"]
+    for sheet, (_, fields, rows) in zip(wb.worksheets, tables(catalogue), strict=True):
+        values = [[cell.value for cell in row] for row in sheet.iter_rows()]
+        assert values[0] == [f["title"] for f in fields]
+        assert values[1:] == [[row[f["name"]] if row[f["name"]] != "" else None for f in fields] for row in rows]
+    assert wb["actions"]["B2"].value == "=1+1" and wb["actions"]["B2"].data_type == "s"  # text, never a formula
+    assert export(catalogue, "json", b'{"a": 1}') == {"data.json": b'{"a": 1}'}
+    assert export(catalogue, "csv", b"{}") == package(catalogue)
