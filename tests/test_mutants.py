@@ -10,6 +10,7 @@ import io
 import json
 import os
 import stat
+import zipfile
 from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
@@ -27,6 +28,7 @@ from reportgen.opendata import export, package, tables
 from reportgen.problems import BuildError, ConfigError, Severity
 from reportgen.render import render_html
 from reportgen.render.text import plain_words, to_html, web_links, with_breaks, with_word_breaks
+from reportgen.sheets.files import SheetFile, _decoded, screen, text_kind
 from reportgen.writers import (
     _stage_file,
     _stage_folder,
@@ -426,3 +428,50 @@ def test_the_data_workbook_and_the_exports(sample_catalogue, tmp_path):
     assert wb["actions"]["B2"].value == "=1+1" and wb["actions"]["B2"].data_type == "s"  # text, never a formula
     assert export(catalogue, "json", b'{"a": 1}') == {"data.json": b'{"a": 1}'}
     assert export(catalogue, "csv", b"{}") == package(catalogue)
+
+
+# --- sheets/files: telling text, delimited rows and OpenDocument files from standard sheets
+
+
+@pytest.mark.parametrize("text, whole, kind", [
+    ("a;b\nc;d\ne", False, "csv"),        # the last line read may be cut off: left out
+    ("a;b\nc;d\ne", True, "text"),        # … but not when the whole file was read
+    ("a;b\nc;d", False, "text"),          # one whole line is not rows
+    ("a;b\nc;d", True, "csv"), ("a,b,c\n1,2,3", True, "csv"), ("a\tb\n1\t2", True, "csv"),
+    ("a;b;c\n1;2", True, "text"), ("a b\nc d", True, "text"), ("Hello\nWorld", True, "text"),
+    ("X-ray\nXmas", True, "text"), ("a;b", True, "text"), ("", True, "text"),
+    ("a;b\n" * 50 + "c\n", True, "csv"),  # the first 50 rows tell
+    ("a;b\n" * 49 + "c\n", True, "text"),
+])
+def test_text_kind(text, whole, kind):
+    assert text_kind(text.encode("utf-8"), whole) == kind
+
+
+def test_the_head_of_a_text_file_is_decoded():
+    rows = "a;b\r\nc;d\r\n"
+    for bom, codec in ((b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):  # Excel's "Unicode text"
+        head = bom + rows.encode(codec)
+        assert text_kind(head, True) == "csv" and _decoded(head) == rows
+        assert _decoded(head + b"a") == rows  # cut inside a character
+    assert _decoded("a;b\nc;😀".encode()[:-1]) == "a;b\nc;"  # a character cut off at the end
+    assert _decoded("a;ø".encode()[:-1]) == "a;"
+    assert _decoded(b"ab\xffcde") == "abÿcde"  # not UTF-8: Windows' code page
+    assert _decoded(b"\x81\x8d" + b"a" * 10) is None and text_kind(b"a\x00b", True) is None
+
+
+def _ods(path: Path, manifest: str | None) -> SheetFile:
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("content.xml", "<office:document-content/>")
+        if manifest is not None:
+            zf.writestr("META-INF/manifest.xml", manifest)
+    return SheetFile(path, path.name)
+
+
+def test_an_opendocument_spreadsheet_is_named_as_one(tmp_path, sample_config):
+    plain = '<manifest:manifest><manifest:file-entry manifest:full-path="content.xml"/></manifest:manifest>'
+    locked = plain.replace("/>", "><manifest:encryption-data manifest:checksum-type='SHA1'/></manifest:file-entry>")
+    for name, manifest, code in (("a.ods", None, "file-ods"), ("b.ods", plain, "file-ods"),
+                                 ("c.ods", locked, "file-encrypted")):
+        finding = screen(_ods(tmp_path / name, manifest), sample_config)
+        assert finding is not None and (finding.code, finding.file) == (code, name)
