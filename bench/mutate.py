@@ -6,9 +6,10 @@ where a silent bug costs most, each with the fast tests that cover it, and print
     .venv/bin/python bench/mutate.py --list             # the modules and their tests
 
 Each module runs in a folder of its own, build/mutate/<module>/ (links to reportgen/, tests/,
-inputs/ and tools/, and a pyproject.toml with that module's mutmut and pytest settings), so each keeps its own
-results and a second run re-tests only the functions that changed. Not part of `make test`: a run
-takes a long while. Record what it prints in bench/MUTATION.md, and look at every survivor there:
+inputs/, tools/ and the pytest plugin bench/mutmut_plugin.py, and a pyproject.toml with that
+module's mutmut and pytest settings), so each keeps its own results and a second run re-tests only
+the functions that changed. Not part of `make test`: a run takes a long while. Record what it prints
+in bench/MUTATION.md, and look at every survivor there:
 `cd build/mutate/<module> && ../../../.venv/bin/mutmut show <mutant>`.
 """
 
@@ -66,7 +67,7 @@ def settings(module: Module) -> str:
         "[tool.mutmut]\n"
         'source_paths = ["reportgen"]\n'
         f"only_mutate = {toml_list([module.source])}\n"
-        'also_copy = ["inputs", "tools"]\n'
+        'also_copy = ["inputs", "tools", "mutmut_plugin.py"]\n'
         # each mutant's tests run in a process forked from one that has only collected the tests: never
         # from one that ran them, whose caches (functools.cache: the Markdown parser, the date pattern)
         # would keep what the unmutated code made
@@ -74,7 +75,7 @@ def settings(module: Module) -> str:
         # a mutant that loops is stopped after 10x the time its tests take (mutmut's default: 30x)
         "timeout_multiplier = 5.0\n"
         # the mutants run one after another in processes of their own: no xdist workers in them
-        'pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider"]\n'
+        'pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider", "-p", "mutmut_plugin"]\n'
         f"pytest_add_cli_args_test_selection = {toml_list([*module.tests, *module.select])}\n"
         "\n[tool.pytest.ini_options]\n"
         'testpaths = ["tests"]\n'
@@ -85,9 +86,10 @@ def settings(module: Module) -> str:
 def prepare(name: str, module: Module) -> Path:
     folder = WORK / name
     folder.mkdir(parents=True, exist_ok=True)
-    for link in ("reportgen", "tests", "inputs", "tools"):
+    for link, to in (("reportgen", "reportgen"), ("tests", "tests"), ("inputs", "inputs"), ("tools", "tools"),
+                     ("mutmut_plugin.py", "bench/mutmut_plugin.py")):  # every test with empty caches
         if not (folder / link).is_symlink():
-            (folder / link).symlink_to(ROOT / link)
+            (folder / link).symlink_to(ROOT / to)
     (folder / "pyproject.toml").write_text(settings(module), encoding="utf-8")
     return folder
 
