@@ -475,3 +475,18 @@ def test_an_opendocument_spreadsheet_is_named_as_one(tmp_path, sample_config):
                                  ("c.ods", locked, "file-encrypted")):
         finding = screen(_ods(tmp_path / name, manifest), sample_config)
         assert finding is not None and (finding.code, finding.file) == (code, name)
+
+
+@pytest.mark.parametrize("parts, kind", [({"word/document.xml": "<w/>"}, "Word"),
+                                         ({"ppt/presentation.xml": "<p/>"}, "PowerPoint"),
+                                         ({"readme.txt": "hello"}, "zip"),
+                                         ({"mimetype": "x" * 90 + "spreadsheet"}, "zip")])  # only 100 bytes read
+def test_a_zip_that_is_no_spreadsheet_says_what_it_is(tmp_path, sample_config, parts, kind):
+    path = tmp_path / "07.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        for name, content in parts.items():
+            zf.writestr(name, content)
+    finding = screen(SheetFile(path, path.name), sample_config)
+    assert finding is not None and finding.code == "file-not-spreadsheet"
+    assert finding.message == sample_config.messages("findings.file-not-spreadsheet.message", suffix=".xlsx",
+                                                     kind=kind)
