@@ -49,7 +49,7 @@ MODULES = {
     "checks": Module("reportgen/checks.py", ("tests/test_checks.py", "tests/test_sheets.py", "tests/test_mentions.py",
                                              "tests/test_mutants.py")),
     "mentions": Module("reportgen/mentions.py", ("tests/test_mentions.py", "tests/test_mutants.py")),
-    "diff": Module("reportgen/diff.py", ("tests/test_archive.py", "tests/test_pipeline.py")),
+    "diff": Module("reportgen/diff.py", ("tests/test_archive.py", "tests/test_pipeline.py", "tests/test_mutants.py")),
     "opendata": Module("reportgen/opendata.py", ("tests/test_opendata.py", "tests/test_mutants.py")),
     "archive-store": Module("reportgen/archive/store.py", ("tests/test_archive.py", "tests/test_hostile_archive.py")),
     # status_counts, with the rest of the render context it is part of

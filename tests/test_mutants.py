@@ -21,6 +21,7 @@ from openpyxl import load_workbook
 from reportgen import writers
 from reportgen.checks import check
 from reportgen.configuration import load_config, slugify
+from reportgen.diff import ActionChange, describe_change, diff_editions
 from reportgen.locales import Messages
 from reportgen.mentions import Matcher, Mention, Named, links
 from reportgen.model import Catalogue, Role
@@ -490,3 +491,59 @@ def test_a_zip_that_is_no_spreadsheet_says_what_it_is(tmp_path, sample_config, p
     assert finding is not None and finding.code == "file-not-spreadsheet"
     assert finding.message == sample_config.messages("findings.file-not-spreadsheet.message", suffix=".xlsx",
                                                      kind=kind)
+
+
+# --- diff: what changed between two editions, and how the report says it
+
+
+def _edition(*actions: dict) -> dict:
+    return {"actions": [{"committees": [], "roles": {}, "texts": {}, "responsible": "", **a} for a in actions]}
+
+
+def test_diff_editions_lists_what_changed_per_action():
+    old = _edition({"number": 1, "title": "Et", "status": "igang", "responsible": "Anne", "committees": ["teknik",
+                    "kultur"], "roles": {"boern": "anchoring", "social": "interest"},
+                    "texts": {"maal": "a b c", "tid": "2017", "gone": "x"}},
+                   {"number": 2, "title": "To", "status": "igang"}, {"number": 4, "title": "Fire", "status": "ikke"})
+    new = _edition({"number": 4, "title": "Fire", "status": "ikke"}, {"number": 3, "title": "Tre", "status": "ikke"},
+                   {"number": 1, "title": "Et!", "status": "afsluttet", "responsible": "Bo",
+                    "committees": ["oekonomi", "teknik"], "roles": {"boern": "interest", "vaekst": "anchoring"},
+                    "texts": {"maal": "a x c", "tid": "2017", "ny": "y"}})
+    changes = diff_editions(old, new, words=True)
+    assert [(c.number, c.kind, c.title) for c in changes] == [(1, "changed", "Et!"), (2, "dropped", "To"),
+                                                              (3, "added", "Tre")]
+    assert changes[0].to_dict() == {
+        "number": 1, "title": "Et!", "kind": "changed", "status": ("igang", "afsluttet"), "responsible": ("Anne", "Bo"),
+        "title_change": ("Et", "Et!"), "committees_added": ["oekonomi"], "committees_removed": ["kultur"],
+        "roles": {"boern": ("anchoring", "interest"), "social": ("interest", "none"), "vaekst": ("none", "anchoring")},
+        "fields": ["maal", "gone", "ny"], "words": {"maal": "a [-b-] {+x+} c", "gone": "[-x-]", "ny": "{+y+}"}}
+    assert changes[1].to_dict() == {"number": 2, "title": "To", "kind": "dropped"}
+    assert "words" not in diff_editions(old, new)[0].to_dict()
+    for key, value in (("status", "igang"), ("responsible", "Eva"), ("title", "Fire!"), ("committees", ["teknik"]),
+                       ("committees", []), ("roles", {"boern": "interest"}), ("texts", {"maal": "z"})):
+        four = {**old["actions"][2], "committees": ["kultur"]}
+        [change] = diff_editions(_edition(four), _edition({**four, key: value}))  # any one change is a change
+        assert (change.number, change.kind) == (4, "changed"), key
+    assert diff_editions(_edition({"number": 5, "title": "Fem", "roles": {"boern": "none"}}),
+                         _edition({"number": 5, "title": "Fem"})) == []
+
+
+def test_a_change_is_told_in_the_reports_words(sample_config):
+    t = sample_config.messages
+    assert describe_change(ActionChange(3, "Tre", "added"), sample_config) == t("report.change_added")
+    assert describe_change(ActionChange(2, "To", "dropped"), sample_config) == t("report.change_dropped")
+    change = ActionChange(1, "Et!", "changed", status=("igang", "afsluttet"), responsible=("Anne", "Bo"),
+                          title_change=("Et", "Et!"), committees_added=["oekonomi"], committees_removed=["kultur"],
+                          roles={"boern": ("anchoring", "interest"), "x": ("none", "anchoring")},
+                          fields=["maal", "tid", "ukendt"])
+    assert describe_change(change, sample_config) == "; ".join([
+        t("report.change_title", old="Et", new="Et!"), t("report.change_status", old="Igangsat", new="Afsluttet"),
+        t("report.change_responsible", old="Anne", new="Bo"),
+        t("report.change_committees") + " (+Økonomiudvalget, -Kultur-, Fritids- og Landdistriktsudvalget)",
+        t("report.change_roles") + f" (Børne- og Familieforvaltningen: {t('role.anchoring')} → {t('role.interest')}, "
+        f"x: {t('role.none')} → {t('role.anchoring')})",
+        t("report.change_fields", fields="Mål, Tid, ukendt")])
+    only = ActionChange(1, "Et", "changed", status=("igang", "væk"), committees_removed=["teknik"])
+    assert describe_change(only, sample_config) == "; ".join([
+        t("report.change_status", old="Igangsat", new="væk"),
+        t("report.change_committees") + " (-Teknik- og Miljøudvalget)"])
