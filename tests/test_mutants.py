@@ -68,12 +68,12 @@ def test_names_are_escaped_without_hyphenation_words():
     assert with_word_breaks(hostile, (("Miljø", "Mil-jø"),)).count("<b") == 0
 
 
-def test_a_report_without_hyphenation_prints_committee_names_as_text(sample_catalogue):
-    config = sample_catalogue.config
+def test_a_report_without_hyphenation_prints_committee_names_as_text(three_actions):
+    config = three_actions.config
     hostile = 'Teknik & <b class="evil">Miljø</b>'
     committees = [c.model_copy(update={"name": hostile}) if c.key == "teknik" else c for c in config.committees]
     changed = config.model_copy(update={"hyphenation": {}, "committees": committees})
-    html = render_html(Catalogue(changed, sample_catalogue.actions))
+    html = render_html(Catalogue(changed, three_actions.actions))
     assert 'class="evil"' not in html
     assert "Teknik &amp; &lt;b class=&#34;evil&#34;&gt;Miljø&lt;/b&gt;" in html
 
