@@ -16,6 +16,7 @@ in bench/MUTATION.md, and look at every survivor there:
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import re
 import subprocess
 import sys
@@ -37,6 +38,7 @@ class Module:
     source: str           # the file mutated, from the repository's root
     tests: tuple[str, ...]  # the test files (pytest arguments) that cover it
     select: tuple[str, ...] = tuple(NO_SESSION_BUILDS)
+    mutants: str = ""       # only these of the file's mutants (a mutmut name pattern); all by default
 
 
 MODULES = {
@@ -52,8 +54,9 @@ MODULES = {
     "diff": Module("reportgen/diff.py", ("tests/test_archive.py", "tests/test_pipeline.py", "tests/test_mutants.py")),
     "opendata": Module("reportgen/opendata.py", ("tests/test_opendata.py", "tests/test_mutants.py")),
     "archive-store": Module("reportgen/archive/store.py", ("tests/test_archive.py", "tests/test_hostile_archive.py")),
-    # status_counts, with the rest of the render context it is part of
-    "status-counts": Module("reportgen/render/__init__.py", ("tests/test_mutants.py", "tests/test_text.py")),
+    # status_counts: the lambda in the render context (render/__init__.py), with the rest of that function
+    "status-counts": Module("reportgen/render/__init__.py", ("tests/test_mutants.py",),
+                            mutants="reportgen.render.x_context__mutmut_*"),
 }
 
 
@@ -97,11 +100,12 @@ def prepare(name: str, module: Module) -> Path:
 _RESULT = re.compile(r"^\s+(\S+): (.+)$")
 
 
-def results(folder: Path) -> dict[str, str]:
+def results(folder: Path, pattern: str) -> dict[str, str]:
     """Every mutant of the module's last run, with its status (killed, survived, timeout …)."""
     out = subprocess.run([str(MUTMUT), "results", "--all", "true"], cwd=folder, capture_output=True, text=True,
                          check=True).stdout
-    return {m[1]: m[2] for m in map(_RESULT.match, out.splitlines()) if m}
+    found = (_RESULT.match(line) for line in out.splitlines())
+    return {m[1]: m[2] for m in found if m and fnmatch.fnmatchcase(m[1], pattern or "*")}
 
 
 def summary(name: str, statuses: dict[str, str], seconds: float) -> str:
@@ -124,7 +128,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.list:
         for name, module in MODULES.items():
-            print(f"{name:14} {module.source:32} {' '.join(module.tests + module.select)}")
+            print(f"{name:14} {module.source:32} {module.mutants or ''} {' '.join(module.tests + module.select)}")
         return 0
     unknown = [name for name in args.modules if name not in MODULES]
     if unknown:
@@ -133,8 +137,10 @@ def main() -> int:
     for name in args.modules or list(MODULES):
         folder = prepare(name, MODULES[name])
         start = time.monotonic()
-        run = subprocess.run([str(MUTMUT), "run", "--max-children", str(args.max_children)], cwd=folder)
-        statuses = results(folder)
+        module = MODULES[name]
+        run = subprocess.run([str(MUTMUT), "run", "--max-children", str(args.max_children),
+                              *([module.mutants] if module.mutants else [])], cwd=folder)
+        statuses = results(folder, module.mutants)
         lines.append(summary(name, statuses, time.monotonic() - start))
         print(lines[-1], flush=True)
         for mutant, status in sorted(statuses.items()):

@@ -9,6 +9,7 @@ import errno
 import io
 import json
 import os
+import re
 import stat
 import zipfile
 from collections import Counter
@@ -557,3 +558,24 @@ def test_a_change_is_told_in_the_reports_words(sample_config):
     assert describe_change(only, sample_config) == "; ".join([
         t("report.change_status", old="Igangsat", new="væk"),
         t("report.change_committees") + " (-Teknik- og Miljøudvalget)"])
+
+
+# --- the render context: the matrix's marks and the changes appendix
+
+
+def test_the_matrix_marks_each_role_and_the_appendix_says_each_change(three_actions):
+    config = three_actions.config
+    change = ActionChange(7, "Syv", "changed", status=("igang", "afsluttet"))
+    html = render_html(three_actions, changes=[change])
+    matrix = html.split('<section class="matrix-page responsibility" id="matrix">')[1].split("</section>")[0]
+    for action in three_actions.actions:
+        row = re.search(rf'<td class="num">{action.number}</td>(.*?)</tr>', matrix, re.S)
+        assert row is not None
+        marks = re.findall(r'<td class="mark (\w+)"[^>]*>(?:<span>(.*?)</span>)?</td>', row[1])
+        expected = {Role.ANCHORING: config.marks.anchoring, Role.INTEREST: config.marks.interest, Role.NONE: ""}
+        assert marks == [(action.roles.get(a.key, Role.NONE).value, expected[action.roles.get(a.key, Role.NONE)])
+                         for a in config.administrations]
+        status = config.status(action.status)
+        symbol = f'<span class="symbol" aria-hidden="true">{status.symbol}</span>'
+        assert f'<td class="status">{symbol} {status.label}</td>' in row[1]
+    assert f"<strong>7. Syv</strong>: {describe_change(change, config)}" in html
