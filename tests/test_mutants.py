@@ -344,6 +344,7 @@ def test_the_words_a_reader_must_find():
 def test_listed_words_break_only_where_the_list_allows():
     assert with_breaks("Tænketank", "Tænke-tank") == "Tænke\u00adtank"
     assert with_breaks("Jammerbugts", "Jam-mer-bugt") == "Jam\u00admer\u00adbugts"  # the ending follows
+    assert with_breaks("Jammerbugtens", "Jammer-bugt") == "Jammer\u00adbugtens"
     assert with_breaks("Kort", "Kortere") == "Kort"
     words = (("Jammerbugt", "Jammer-bugt"), ("Tænketank", "Tænketank"))
     assert with_word_breaks("<Jammerbugts> tænketank & jammerbugt", words) == (
