@@ -22,7 +22,7 @@ from openpyxl import load_workbook
 from reportgen import writers
 from reportgen.checks import check
 from reportgen.configuration import load_config, slugify
-from reportgen.diff import ActionChange, describe_change, diff_editions
+from reportgen.diff import ActionChange, describe_change, diff_editions, word_diff
 from reportgen.locales import Messages
 from reportgen.mentions import Matcher, Mention, Named, links
 from reportgen.model import Catalogue, Role
@@ -580,3 +580,10 @@ def test_the_matrix_marks_each_role_and_the_appendix_says_each_change(three_acti
         symbol = f'<span class="symbol" aria-hidden="true">{status.symbol}</span>'
         assert f'<td class="status">{symbol} {status.label}</td>' in row[1]
     assert f"<strong>7. Syv</strong>: {describe_change(change, config)}" in html
+
+
+def test_word_diff_groups_words_and_keeps_common_ones():
+    assert word_diff("a b c d e", "a x y d") == "a [-b c-] {+x y+} d [-e-]"
+    many = ["og"] * 199  # a word this common would be junk to difflib's autojunk heuristic
+    assert word_diff(" ".join(["x", *many, "slut"]), " ".join(["y", *many, "ende"])) == " ".join(
+        ["[-x-]", "{+y+}", *many, "[-slut-]", "{+ende+}"])
