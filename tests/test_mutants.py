@@ -587,3 +587,9 @@ def test_word_diff_groups_words_and_keeps_common_ones():
     many = ["og"] * 199  # a word this common would be junk to difflib's autojunk heuristic
     assert word_diff(" ".join(["x", *many, "slut"]), " ".join(["y", *many, "ende"])) == " ".join(
         ["[-x-]", "{+y+}", *many, "[-slut-]", "{+ende+}"])
+
+
+def test_literal_emphasis_stays_part_of_the_text_around_it():
+    # the * read as emphasis and given back as characters is one text with the address, which is one span
+    assert to_html("Se https://a.dk/*plan* nu") == '<p>Se <span class="address">https://a.dk/*plan</span>* nu</p>'
+    assert to_html("Se **bilag**2017: ja", MONTHS) == "<p>Se <strong>bilag</strong>2017: ja</p>"  # not a line start
