@@ -421,6 +421,11 @@ def test_the_data_packages_descriptor(three_actions, tmp_path):
     descriptor = json.loads(package(Catalogue(licensed, three_actions.actions))["datapackage.json"])
     assert descriptor["licenses"] == [{"name": "CC-BY-4.0", "title": "CC-BY-4.0", "path": "https://example.org/by"}]
     assert descriptor["name"] == f"{slugify(report.title)}-{report.version}".lower()
+    unlinked = licensed.model_copy(update={"open_data": licensed.open_data.model_copy(update={"licence_url": ""})})
+    raw = package(Catalogue(unlinked, three_actions.actions))["datapackage.json"]
+    assert json.loads(raw)["licenses"] == [{"name": "CC-BY-4.0", "title": "CC-BY-4.0"}]
+    assert raw.startswith(b'{\n  "profile": ') and raw.endswith(b"\n}\n")  # indented, one object, a last newline
+    assert "på".encode() in raw  # UTF-8 as it is, not \u00e5
     assert descriptor["description"] == report.title
 
 
@@ -593,3 +598,16 @@ def test_literal_emphasis_stays_part_of_the_text_around_it():
     # the * read as emphasis and given back as characters is one text with the address, which is one span
     assert to_html("Se https://a.dk/*plan* nu") == '<p>Se <span class="address">https://a.dk/*plan</span>* nu</p>'
     assert to_html("Se **bilag**2017: ja", MONTHS) == "<p>Se <strong>bilag</strong>2017: ja</p>"  # not a line start
+
+
+def test_an_edition_without_committees_roles_or_texts_compares_as_empty():
+    bare = {"actions": [{"number": 1, "title": "Et", "status": "igang", "responsible": ""}]}
+    full = _edition({"number": 1, "title": "Et", "status": "igang", "committees": ["teknik"],
+                     "roles": {"boern": "anchoring"}, "texts": {"maal": "nyt"}})
+    for old, new, sign in ((bare, full, 1), (full, bare, -1)):
+        [change] = diff_editions(old, new)
+        assert (change.committees_added, change.committees_removed) == ((["teknik"], []) if sign > 0 else
+                                                                          ([], ["teknik"]))
+        assert change.roles == {"boern": ("none", "anchoring")[::sign]} and change.fields == ["maal"]
+    empty = _edition({"number": 1, "title": "Et", "status": "igang", "roles": {"boern": "none"}, "texts": {"maal": ""}})
+    assert diff_editions(bare, empty) == [] and diff_editions(empty, bare) == []
