@@ -611,3 +611,8 @@ def test_an_edition_without_committees_roles_or_texts_compares_as_empty():
         assert change.roles == {"boern": ("none", "anchoring")[::sign]} and change.fields == ["maal"]
     empty = _edition({"number": 1, "title": "Et", "status": "igang", "roles": {"boern": "none"}, "texts": {"maal": ""}})
     assert diff_editions(bare, empty) == [] and diff_editions(empty, bare) == []
+
+
+def test_a_cell_with_old_mac_line_ends_reads_as_lines():
+    assert to_html("• et\r• to\rEfter") == to_html("• et\n• to\nEfter") == (
+        "<ul>\n<li>et</li>\n<li>to</li>\n</ul>\n<p>Efter</p>")
