@@ -560,10 +560,11 @@ def test_a_change_is_told_in_the_reports_words(sample_config):
         t("report.change_roles") + f" (Børne- og Familieforvaltningen: {t('role.anchoring')} → {t('role.interest')}, "
         f"x: {t('role.none')} → {t('role.anchoring')})",
         t("report.change_fields", fields="Mål, Tid, ukendt")])
-    only = ActionChange(1, "Et", "changed", status=("igang", "væk"), committees_removed=["teknik"])
+    only = ActionChange(1, "Et", "changed", status=("igang", "væk"), committees_added=["gl"],
+                        committees_removed=["teknik", "gammelt"])  # keys an earlier edition had: said as they are
     assert describe_change(only, sample_config) == "; ".join([
         t("report.change_status", old="Igangsat", new="væk"),
-        t("report.change_committees") + " (-Teknik- og Miljøudvalget)"])
+        t("report.change_committees") + " (+gl, -Teknik- og Miljøudvalget, -gammelt)"])
 
 
 # --- the render context: the matrix's marks and the changes appendix
