@@ -617,3 +617,16 @@ def test_an_edition_without_committees_roles_or_texts_compares_as_empty():
 def test_a_cell_with_old_mac_line_ends_reads_as_lines():
     assert to_html("• et\r• to\rEfter") == to_html("• et\n• to\nEfter") == (
         "<ul>\n<li>et</li>\n<li>to</li>\n</ul>\n<p>Efter</p>")
+
+
+def test_open_data_from_an_edition_with_what_the_configuration_no_longer_has(three_actions):
+    """`export --from` an older edition: a theme, status, committee or administration the configuration
+    does not have is given by its key (a heading: empty), a field the action lacks is empty."""
+    old = dataclasses.replace(three_actions.actions[0], theme=99, status="gammel", committees=("gl",),
+                              roles={"x": Role.ANCHORING}, texts={})
+    actions, committees, administrations = tables(Catalogue(three_actions.config, [old]))
+    [row] = actions[2]
+    assert (row["theme_heading"], row["status_label"]) == ("", "gammel")
+    assert all(row[f.key] == "" for f in three_actions.config.fields)
+    assert committees[2] == [{"number": old.number, "committee": "gl", "committee_name": "gl"}]
+    assert administrations[2][0]["administration_name"] == "x"
