@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 
-.PHONY: report test lint fuzz bench clean
+.PHONY: report test lint fuzz bench mutate clean
 
 # reportgen writes build/ beside the configuration (inputs/build/); the sample's goes to build/ here.
 report: $(VENV)/.installed
@@ -24,6 +24,11 @@ lint: $(VENV)/.installed-test
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
+# Mutation testing (bench/mutate.py, results in bench/MUTATION.md): would the tests notice a small bug?
+# A periodic check that takes long, never part of `make test`. One module: make mutate MODULES=writers
+mutate: $(VENV)/.installed-mutate
+	$(BIN)/python bench/mutate.py $(MODULES)
+
 $(VENV)/.installed: pyproject.toml scripts/install-system-packages.sh
 	scripts/install-system-packages.sh
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +40,10 @@ $(VENV)/.installed-test: $(VENV)/.installed tests/browser/package-lock.json
 	scripts/install-system-packages.sh --test
 	$(BIN)/pip install -q -e '.[test,lint]'
 	cd tests/browser && npm ci --no-audit --no-fund --silent
+	touch $@
+
+$(VENV)/.installed-mutate: $(VENV)/.installed-test
+	$(BIN)/pip install -q -e '.[test,mutate]'
 	touch $@
 
 clean:

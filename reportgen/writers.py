@@ -22,7 +22,7 @@ def inside(folder: Path | str, name: str, t: Messages) -> Path:
     base = Path(folder).resolve()
     target = base if not name or "\x00" in name else (base / name).resolve()
     if target == base or not target.is_relative_to(base):
-        raise BuildError([t.finding("path-outside", Severity.ERROR, file=name, folder=str(folder))])
+        raise BuildError([t.finding("path-outside", Severity.ERROR, file=name, name=name, folder=str(folder))])
     return Path(folder) / name
 
 

@@ -1,0 +1,21 @@
+"""A pytest plugin for `make mutate` (bench/mutate.py loads it in each module's runs): every test starts
+with reportgen's function caches empty.
+
+mutmut learns which tests reach a function by running each test once; a function behind
+``functools.cache`` (render/text's Markdown parser and date pattern) is reached only by the first test
+that fills the cache, so its mutants would be tried with that one test alone and survive. Emptied
+before each test, the cache is filled by every test that needs it, and each is counted.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+
+def pytest_runtest_setup(item: Any) -> None:
+    for name, module in list(sys.modules.items()):
+        if name == "reportgen" or name.startswith("reportgen."):
+            for value in list(vars(module).values()):
+                if callable(getattr(value, "cache_clear", None)):
+                    value.cache_clear()
