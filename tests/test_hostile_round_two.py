@@ -136,7 +136,8 @@ def test_a_long_title_and_a_giant_word_print(report_dir, config, tmp_path):
     title = ("Handlingskatalog for en attraktiv bosætningskommune " * 6)[:250].strip()
     set_cells(sheet, rg_title=title, rg_field_beskrivelse="Start " + "q" * 32_767 + " slut")
     html = render_html(check(config).catalogue)
-    assert "q" * 13 not in html and html.count(title) >= 4  # the action, contents, both matrices
+    # the action and both matrices; the contents hold the title's last word with its page number
+    assert "q" * 13 not in html and html.count(title) >= 3 and html.count(title.rsplit(" ", 1)[0]) >= 4
     result = build(config, tmp_path / "out")
     assert [f.code for f in result.result.findings] == ["word-too-long"]
     text = pdftotext(result.pdf).replace(BREAK, "")
