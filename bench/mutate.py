@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import fnmatch
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -94,7 +95,23 @@ def prepare(name: str, module: Module) -> Path:
         if not (folder / link).is_symlink():
             (folder / link).symlink_to(ROOT / to)
     (folder / "pyproject.toml").write_text(settings(module), encoding="utf-8")
+    refresh(folder, module)
     return folder
+
+
+def refresh(folder: Path, module: Module) -> None:
+    """mutmut copies reportgen/ into mutants/ once and then only re-mutates the module's own file: every
+    other file (the locales, the other modules) is copied again here when it has changed since."""
+    copy = folder / "mutants"
+    if not copy.is_dir():
+        return
+    for path in sorted((ROOT / "reportgen").rglob("*")):
+        relative = path.relative_to(ROOT)
+        target = copy / relative
+        if path.is_file() and "__pycache__" not in relative.parts and relative.as_posix() != module.source and (
+                not target.exists() or target.read_bytes() != path.read_bytes()):
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, target)
 
 
 _RESULT = re.compile(r"^\s+(\S+): (.+)$")
