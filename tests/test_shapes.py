@@ -20,9 +20,10 @@ from hypothesis import HealthCheck, example, given, settings
 
 from reportgen.pipeline import load, make_edition
 
+from .shape_examples import FIELD_ENDS_ON_ONE_LINE
 from .shapes import Shape, configuration, council, shapes, write_report
 
-FUZZ = int(os.environ.get("REPORTGEN_FUZZ", "3"))
+FUZZ = int(os.environ.get("REPORTGEN_FUZZ", "2"))
 
 
 def proofed(shape: Shape) -> list[str]:
@@ -38,6 +39,7 @@ def proofed(shape: Shape) -> list[str]:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(shapes())
 @example(council())
+@example(FIELD_ENDS_ON_ONE_LINE)
 def test_every_shape_prints_right(shape: Shape) -> None:
     found = proofed(shape)
     assert found == [], "\n".join([*found, "", "report.yaml:",

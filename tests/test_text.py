@@ -73,3 +73,13 @@ def test_normalise_keeps_every_word():
 
 def test_empty_cell_is_empty_html():
     assert to_html(None) == "" and to_html("  \n ") == ""
+
+
+def test_the_longest_part_a_name_must_keep_on_one_line():
+    """A matrix head is lettered when this part is wider than its column (style.css.j2's widths)."""
+    from reportgen.render.text import longest_unbroken
+    words = (("Landdistriktsudvalget", "Land-distrikts-udvalget"),)
+    assert longest_unbroken("Kultur-, Fritids- og Landdistriktsudvalget", words) == 9  # "distrikts"
+    assert longest_unbroken("Kultur-, Fritids- og Landdistriktsudvalget", ()) == 21
+    assert longest_unbroken("Vej/Trafik og Beskæftigelsesindsats", ()) == 21
+    assert longest_unbroken("", ()) == 0

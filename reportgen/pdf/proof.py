@@ -130,11 +130,12 @@ def _hyphen_finding(found: Break, block: list[Line], config: Config, number: int
 
 
 def _lone_lines(all_lines: list[Line], config: Config) -> list[Finding]:
-    """A paragraph, list item or action's field of two lines or more whose first or last line stands
-    alone in its column or page (a new column or page starts where a line stands higher than the one
-    before); table cells never split."""
+    """A paragraph or list item of two lines or more whose first or last line stands alone in its
+    column or page (a new column or page starts where a line stands higher than the one before), and
+    an action's field whose label line stands alone at a column's foot; table cells never split."""
     findings, seen = [], set()
-    for block in [*by_block(all_lines), *by_block(all_lines, unit="field")]:
+    fields = by_block(all_lines, unit="field")
+    for block in [*by_block(all_lines), *fields]:
         if len(block) < 2 or any(getattr(e, "tag", None) in ("td", "th") for e in block[0].ancestors):
             continue
         parts = [[block[0]]]
@@ -142,7 +143,10 @@ def _lone_lines(all_lines: list[Line], config: Config) -> list[Finding]:
             if line.page != before.page or line.top < before.top:
                 parts.append([])
             parts[-1].append(line)
-        alone = [part[0] for part in (parts[0], parts[-1]) if len(parts) > 1 and len(part) == 1]
+        ends = (parts[0], parts[-1]) if not any(block is field for field in fields) else (
+            # a field: only its label's line alone at a column's foot (a field may end on a paragraph of one line)
+            (parts[0],) if any("label" in classes(e) for e in block[0].element.iter()) else ())
+        alone = [part[0] for part in ends if len(parts) > 1 and len(part) == 1]
         for line in (line for line in alone if id(line) not in seen):
             seen.add(id(line))
             number, place = subject(line)

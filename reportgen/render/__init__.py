@@ -22,7 +22,7 @@ from ..model import Action, Catalogue, Role
 from ..paths import default_templates_dir
 from ..problems import BuildError, Finding, Severity
 from .assets import Assets
-from .text import break_long_words, hyphenated, to_html, web_links, with_word_breaks
+from .text import break_long_words, hyphenated, longest_unbroken, to_html, web_links, with_word_breaks
 
 
 def template_dirs(config: Config) -> list[Path]:
@@ -44,6 +44,7 @@ def environment(config: Config) -> jinja2.Environment:
     words = tuple(sorted(config.hyphenation.items()))
     env.filters["cell"] = lambda text: to_html(text, months, words)
     env.filters["words"] = lambda text: with_word_breaks(text, words)
+    env.filters["longest_unbroken"] = lambda text: longest_unbroken(text, words)
     env.filters["hyphenated"] = lambda text: hyphenated(text, config.report.language, words)
     env.filters["with_label"] = with_label
     env.filters["web_links"] = web_links

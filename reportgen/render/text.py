@@ -175,6 +175,19 @@ def _space_inside(before: str) -> tuple[str, str]:
     return (before[:-1], " ") if before.endswith(" ") and not short else (before, "")
 
 
+def longest_unbroken(text: str, words: tuple[tuple[str, str], ...]) -> int:
+    """How many characters of ``text`` must stand on one line at the most: its longest word, cut
+    after the text's own hyphens and where the hyphenation list lets a listed word break (a matrix
+    head whose longest such part is wider than its column is headed by a letter instead)."""
+    folded = [(word.casefold(), breaks) for word, breaks in words]
+    longest = 0
+    for part in (p for word in text.split() for p in re.split(r"(?<=[-/])", word) if p):
+        listed = next((breaks for word, breaks in folded if part.casefold().startswith(word)), None)
+        pieces = with_breaks(part, listed).split(SOFT_HYPHEN) if listed else [part]
+        longest = max(longest, *(len(piece) for piece in pieces))
+    return longest
+
+
 def with_breaks(word: str, breaks: str) -> str:
     """``word`` (as written) with a soft hyphen at each place ``breaks`` ("Tænke-tank") has a hyphen."""
     out, letters = [], iter(word)
