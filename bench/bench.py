@@ -155,14 +155,14 @@ def measure_catalogue(name: str, config: Path, work: Path, results: dict, rounds
         runs["build"].append(run(reportgen("build", "-q", "-c", config, "--out", out / "build"))[:2])
         runs["plain"].append(run(py(PLAIN_PASS, out / "report.html", out / "plain.pdf", out / "plain.json"))[:2])
         runs["stock"].append(run(reportgen("build", "-q", "-c", config, "--out", out / "stock"), stock_env)[:2])
-    pdf_name = next((out / "build").glob("*/*.pdf")).name
+    pdf = next((out / "build").glob("*/*.pdf")).relative_to(out / "build")  # build/<name>/<name>.pdf
     results[name] = {
         "stages": staged["times"], "pages": staged["pages"],
         **{f"{key}_s": statistics.median(s for s, _ in values) for key, values in runs.items()},
         **{f"{key}_peak_mb": max(mb for _, mb in values) for key, values in runs.items()},
         "ratio": statistics.median(b[0] / p[0] for b, p in zip(runs["build"], runs["plain"], strict=True)),
         "stock_ratio": statistics.median(b[0] / s[0] for b, s in zip(runs["build"], runs["stock"], strict=True)),
-        "same_pdf": (out / "build" / pdf_name).read_bytes() == (out / "stock" / pdf_name).read_bytes(),
+        "same_pdf": (out / "build" / pdf).read_bytes() == (out / "stock" / pdf).read_bytes(),
     }
 
 
