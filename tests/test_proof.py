@@ -73,6 +73,7 @@ def test_the_proof_finds_each_defect_brought_back(report_dir, tmp_path):
 # Each rule brings back one defect the proof must name (the sample had each of them once).
 LAYOUT_DEFECTS = """<style>
   .responsibility .legend { break-after: page; }       /* the key parted from its matrix */
+  .responsibility tbody:last-child tr:last-child { break-before: page; }  /* a matrix's last row alone */
   .overview .table-wrap::after { content: "x"; display: block; break-before: page; }  /* a head over no rows */
   .responsibility th.person { width: 3mm; }            /* a column narrower than its longest word */
   .toc li li a::after { content: "\\A . . . " target-counter(attr(href), page); white-space: pre-wrap; }
@@ -96,7 +97,8 @@ def test_the_proof_names_each_layout_defect(report_dir):
     found = {(f.code, f.action) for f in edition.proof}
     assert {("proof-legend-parted", None), ("proof-running-head", None), ("proof-narrow-column", None),
             ("proof-toc-number-alone", 1), ("proof-toc-number-alone", 7), ("proof-lone-line", 7),
-            ("proof-loose-break", 7), ("proof-forced-break", 7)} <= found, [f.describe() for f in edition.proof]
+            ("proof-loose-break", 7), ("proof-forced-break", 7),
+            ("proof-table-tail", None)} <= found, [f.describe() for f in edition.proof]
     messages = {f.code: f.message for f in edition.proof}
     assert "'Ansvar og status'" in messages["proof-legend-parted"]
     narrow = messages["proof-narrow-column"]

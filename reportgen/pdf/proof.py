@@ -41,6 +41,8 @@ from .lines import (
     subject,
 )
 
+TAIL_ROWS = 2  # a table's last page with this many of its rows or fewer: they belong with the rest
+
 
 def proof(document: Any, catalogue: Catalogue, fonts: list[Path], min_fill: float) -> list[Finding]:
     """Every finding of the proof report for a laid-out document, in page order."""
@@ -54,6 +56,7 @@ def proof(document: Any, catalogue: Catalogue, fonts: list[Path], min_fill: floa
     findings += _undrawable(all_lines, config, fonts)
     findings += _parted_legends(document, config)
     findings += _running_heads(document, config)
+    findings += _table_tails(document, config)
     findings += _bars(document, catalogue)
     return sorted(findings, key=lambda f: int((f.cell or "page 0").split()[-1]))
 
@@ -249,6 +252,18 @@ def _parted_legends(document: Any, config: Config) -> list[Finding]:
                 findings.append(_finding(config, "proof-legend-parted", pages[id(legend)][0], table=name))
                 break
     return findings
+
+
+def _table_tails(document: Any, config: Config) -> list[Finding]:
+    """A table of several pages whose last page holds no more than ``TAIL_ROWS`` of its rows."""
+    pages: dict[int, list[tuple[int, int]]] = {}  # the table's element → (page, its rows there)
+    for number, page in enumerate(document.pages, start=1):
+        for box in descendants(page._page_box):
+            if type(box).__name__ == "TableBox":
+                count = sum(len(group.children) for group in box.children if group.element_tag == "tbody")
+                pages.setdefault(id(box.element), []).append((number, count))
+    return [_finding(config, "proof-table-tail", found[-1][0], rows=found[-1][1]) for found in pages.values()
+            if len(found) > 1 and 0 < found[-1][1] <= TAIL_ROWS]
 
 
 def _running_heads(document: Any, config: Config) -> list[Finding]:

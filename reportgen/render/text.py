@@ -165,13 +165,14 @@ def _wrap_matches(state: StateCore, pattern: re.Pattern[str], css_class: str,
         token.children = [c for c in children if c.type != "text" or c.content]
 
 
-def _space_inside(before: str) -> tuple[str, str]:
+def _space_inside(before: str, short_stays: bool = True) -> tuple[str, str]:
     """The text before a span, and the space that ends it, which goes into the span: WeasyPrint
     counts the space at the end of a text against the line's width, and a text that fits only
     without it was broken at its first word's hyphen ("Gen-" / "nem ambitiøse …"). After a word of
     one or two letters the space stays outside: WeasyPrint does not break at a span's first space,
-    and carried the short word to the next line with the span ("grundforløb" / "i Jammerbugt")."""
-    short = re.search(r"(?:^|\s)\w{1,2} $", before)  # "i Jammerbugt": a short word goes with the span
+    and carried the short word to the next line with the span ("grundforløb" / "i Jammerbugt"). Not so
+    in a name (``short_stays`` false): a matrix head keeps "Sundheds- og" together on its line."""
+    short = short_stays and re.search(r"(?:^|\s)\w{1,2} $", before)  # "i Jammerbugt"
     return (before[:-1], " ") if before.endswith(" ") and not short else (before, "")
 
 
@@ -221,7 +222,7 @@ def with_word_breaks(text: str, words: tuple[tuple[str, str], ...]) -> Markup:
     out, position = [], 0
     for match in pattern.finditer(text):
         broken = with_breaks(match[1], folded[match[1].casefold()]) + match[2]
-        before, space = _space_inside(text[position:match.start()])
+        before, space = _space_inside(text[position:match.start()], short_stays=False)
         out += [escape(before), Markup('<span class="hy">{}{}</span>').format(space, broken)]
         position = match.end()
     out.append(escape(text[position:]))
