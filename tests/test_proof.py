@@ -73,7 +73,7 @@ def test_the_proof_finds_each_defect_brought_back(report_dir, tmp_path):
 # Each rule brings back one defect the proof must name (the sample had each of them once).
 LAYOUT_DEFECTS = """<style>
   .responsibility .legend { break-after: page; }       /* the key parted from its matrix */
-  .responsibility tbody:last-child tr:last-child { break-before: page; }  /* a matrix's last row alone */
+  .responsibility tbody:last-child tr:last-child { break-before: page !important; }  /* a matrix's last row alone */
   .overview .table-wrap::after { content: "x"; display: block; break-before: page; }  /* a head over no rows */
   .responsibility th.person { width: 3mm; }            /* a column narrower than its longest word */
   .toc li li a::after { content: "\\A . . . " target-counter(attr(href), page); white-space: pre-wrap; }
