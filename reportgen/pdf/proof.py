@@ -48,10 +48,11 @@ def proof(document: Any, catalogue: Catalogue, fonts: list[Path], min_fill: floa
     """Every finding of the proof report for a laid-out document, in page order."""
     config = catalogue.config
     all_lines = list(lines(document))
+    blocks, fields = by_block(all_lines), by_block(all_lines, unit="field")  # grouped once, for every check
     findings = _underfilled(document, config, min_fill)
-    findings += _line_breaks(all_lines, config)
-    findings += _lone_lines(all_lines, config)
-    findings += _contents_numbers(all_lines, config)
+    findings += _line_breaks(blocks, config)
+    findings += _lone_lines(blocks, fields, config)
+    findings += _contents_numbers(blocks, config)
     findings += _overflowing(all_lines, config)
     findings += _undrawable(all_lines, config, fonts)
     findings += _parted_legends(document, config)
@@ -78,13 +79,13 @@ def _finding(config: Config, code: str, page: int, action: int | None = None, **
                                    action=action, page=page, **params)
 
 
-def _line_breaks(all_lines: list[Line], config: Config) -> list[Finding]:
+def _line_breaks(blocks: list[list[Line]], config: Config) -> list[Finding]:
     """How each line ends: a word broken without a hyphen (once per word; in a table once per
     column, naming its longest word), a hyphen where none belongs, a break with room to spare."""
     findings: list[Finding] = []
     narrow: dict[tuple[str, str], tuple[int, str]] = {}  # (table, column) → (first page, longest word)
     forced: set[tuple[int | None, str]] = set()
-    for block in by_block(all_lines):
+    for block in blocks:
         for found in breaks(block):
             number, place = subject(found.line)
             if found.inside_word and not found.added:
@@ -132,13 +133,12 @@ def _hyphen_finding(found: Break, block: list[Line], config: Config, number: int
     return []
 
 
-def _lone_lines(all_lines: list[Line], config: Config) -> list[Finding]:
+def _lone_lines(blocks: list[list[Line]], fields: list[list[Line]], config: Config) -> list[Finding]:
     """A paragraph or list item of two lines or more whose first or last line stands alone in its
     column or page (a new column or page starts where a line stands higher than the one before), and
     an action's field whose label line stands alone at a column's foot; table cells never split."""
     findings, seen = [], set()
-    fields = by_block(all_lines, unit="field")
-    for block in [*by_block(all_lines), *fields]:
+    for block, field in [*((b, False) for b in blocks), *((f, True) for f in fields)]:
         if len(block) < 2 or any(getattr(e, "tag", None) in ("td", "th") for e in block[0].ancestors):
             continue
         parts = [[block[0]]]
@@ -146,7 +146,7 @@ def _lone_lines(all_lines: list[Line], config: Config) -> list[Finding]:
             if line.page != before.page or line.top < before.top:
                 parts.append([])
             parts[-1].append(line)
-        ends = (parts[0], parts[-1]) if not any(block is field for field in fields) else (
+        ends = (parts[0], parts[-1]) if not field else (
             # a field: only its label's line alone at a column's foot (a field may end on a paragraph of one line)
             (parts[0],) if any("label" in classes(e) for e in block[0].element.iter()) else ())
         alone = [part[0] for part in ends if len(parts) > 1 and len(part) == 1]
@@ -158,10 +158,10 @@ def _lone_lines(all_lines: list[Line], config: Config) -> list[Finding]:
     return findings
 
 
-def _contents_numbers(all_lines: list[Line], config: Config) -> list[Finding]:
+def _contents_numbers(blocks: list[list[Line]], config: Config) -> list[Finding]:
     """A contents entry whose leader dots and page number stand alone on their own line."""
     findings = []
-    for block in by_block(all_lines):
+    for block in blocks:
         if not any("toc" in classes(e) for e in block[0].ancestors) or len(block) < 2:
             continue
         last = block[-1].text.replace(SOFT_HYPHEN, "").strip()
