@@ -54,7 +54,7 @@ def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path | 
         print_findings(result.result, t, quiet=True, strict=strict)
     err.print(t("cli.html_written", path=result.html))
     err.print(t("cli.web_written", path=result.web / "index.html"))
-    err.print(t("cli.built", pages=result.pages, actions=result.actions))
+    err.print(t("cli.built_one" if result.actions == 1 else "cli.built", pages=result.pages, actions=result.actions))
     if result.proof:
         err.print(t("cli.proof_found", count=len(result.proof)))
         print_findings(CheckResult(findings=result.proof), t, quiet=True, strict=strict)
