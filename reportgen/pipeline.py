@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import logging
+import multiprocessing
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from . import opendata
 from .checks import CheckOutcome, check
@@ -29,6 +33,8 @@ from .writers import inside, write_folder
 if TYPE_CHECKING:
     from .pdf import Document
 
+T = TypeVar("T")
+log = logging.getLogger(__name__)
 DEFAULT_OUT = Path("build")  # beside the configuration, as MkDocs puts site/ beside mkdocs.yml
 MAX_DATA_BYTES = 64 * 1024 * 1024
 
@@ -95,20 +101,22 @@ class BuildResult:
     changes_from: Compared | None = None  # the edition the list of changes counts from
 
 
-def make_edition(config: Config, warnings: list[Finding] | None = None, *, strict: bool = False,
-                 changes_since: Path | None = None, progress: Progress = silent, pdf: bool = True,
-                 history: History | None = None, changes: bool = True) -> Edition:
-    """Check the sheets (refusing on errors), render the HTML, lay out the pages and proof them, and
-    make the PDF (unless ``pdf`` is false: the proof alone); write nothing. The list of changes
-    counts from ``changes_since`` (else ``changes_since:`` of the configuration); ``changes`` false:
-    no list. The PDF's own checks
-    (PDF/UA-1, :mod:`reportgen.pdf.ua`) join the proof when the PDF is made."""
-    from .pdf import fewer_collections, lay_out, ua, weasyprint_errors, write_pdf, xmp
-    from .pdf.attachments import attachments
-    from .pdf.proof import proof
-    from .render import render_html, template_dirs
-    from .render.assets import Assets
+@dataclasses.dataclass(frozen=True)
+class Gathered:
+    """What an edition is made from, before any page: the checked inputs, the changes since an
+    earlier edition (and which), and the archived editions' history with this one in it."""
 
+    outcome: CheckOutcome
+    changes: list[ActionChange] | None
+    compared: Compared | None
+    history: History | None
+
+
+def gather(config: Config, warnings: list[Finding] | None = None, *, strict: bool = False,
+           changes_since: Path | None = None, progress: Progress = silent, history: History | None = None,
+           changes: bool = True) -> Gathered:
+    """Check the sheets (refusing on errors) and find the changes since an earlier edition: from
+    ``changes_since`` (else ``changes_since:`` of the configuration); ``changes`` false: no list."""
     outcome = check_inputs(config, warnings, progress=progress)
     if outcome.result.failed(strict):
         raise InputsError(outcome.result, len(outcome.catalogue.actions))
@@ -117,6 +125,27 @@ def make_edition(config: Config, warnings: list[Finding] | None = None, *, stric
     changed, compared = _changes(outcome.catalogue, since)
     if history is not None:
         history = history.including(current_status(outcome.catalogue), config.messages)
+    return Gathered(outcome, changed, compared, history)
+
+
+def make_edition(config: Config, warnings: list[Finding] | None = None, *, strict: bool = False,
+                 changes_since: Path | None = None, progress: Progress = silent, pdf: bool = True,
+                 history: History | None = None, changes: bool = True, gathered: Gathered | None = None) -> Edition:
+    """Check the sheets (refusing on errors; :func:`gather`, unless ``gathered`` has been), render
+    the HTML, lay out the pages and proof them, and make the PDF (unless ``pdf`` is false: the proof
+    alone); write nothing. The PDF's own checks (PDF/UA-1, :mod:`reportgen.pdf.ua`) join the proof
+    when the PDF is made."""
+    from .pdf import fewer_collections, lay_out, ua, weasyprint_errors, write_pdf, xmp
+    from .pdf.attachments import attachments
+    from .pdf.proof import proof
+    from .render import render_html, template_dirs
+    from .render.assets import Assets
+
+    if gathered is None:
+        gathered = gather(config, warnings, strict=strict, changes_since=changes_since, progress=progress,
+                          history=history, changes=changes)
+    outcome, changed, compared, history = (gathered.outcome, gathered.changes, gathered.compared,
+                                           gathered.history)
     assets = Assets(config, template_dirs(config))
     html = render_html(outcome.catalogue, changes=changed, assets=assets, history=history, changes_from=compared)
     progress.stage("layout")
@@ -152,6 +181,42 @@ def web_edition(catalogue: Catalogue, changes: list[ActionChange] | None = None,
     html = render_html(catalogue, WEB, changes=changes, assets=assets, **extra)
     also = frozenset(PREVIEW if extra.get("preview") else ())
     return {"index.html": html.encode("utf-8"), **cut(assets.used, assets.fonts, html, also)}
+
+
+# The web edition is made while the PDF is laid out, before the PDF's size is known: the page says
+# this instead, and the size replaces it once the PDF is made (ASCII: the fonts cut to the page are the same).
+LATER_PDF_SIZE = "[[pdf-size]]"
+
+
+def _web_and_data(gathered: Gathered, pdf_name: str) -> tuple[dict[str, bytes | Path], dict[str, bytes]]:
+    """The web edition (its PDF's size still :data:`LATER_PDF_SIZE`) and the open data."""
+    catalogue = gathered.outcome.catalogue
+    web = web_edition(catalogue, gathered.changes, pdf_link=pdf_name, data_link=opendata.FOLDER,
+                      history=gathered.history, changes_from=gathered.compared, pdf_size=LATER_PDF_SIZE)
+    return web, opendata.package(catalogue)
+
+
+def beside(function: Callable[..., T], *args: Any) -> Callable[[], T]:
+    """``function(*args)`` (a module's function, its arguments picklable), made beside what the caller
+    does next: in a process of its own (on the second core, while this one lays out the pages), a
+    new interpreter with this one's import path (not a fork: no lock of this process' threads is
+    copied mid-use, and a ``reportgen`` folder where the command runs is never imported instead).
+    Call the returned function for the result. If the other process fails or dies, the work is done
+    here when the result is asked for, so an error is raised as it would be without it."""
+    context = multiprocessing.get_context("spawn")
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+    future = pool.submit(function, *args)
+
+    def result() -> T:
+        try:
+            return future.result()
+        except Exception:  # its own error, or a process that died: made here, where it says what
+            log.debug("made beside: failed, made again here", exc_info=True)
+            return function(*args)
+        finally:
+            pool.shutdown()
+
+    return result
 
 
 def _changes(catalogue: Catalogue, since: Path | None) -> tuple[list[ActionChange] | None, Compared | None]:
@@ -198,13 +263,18 @@ def build(config: Config | Path | str | None = None, out_dir: Path | str | None 
     swapped in with one rename: a reader sees the last build's set or this one's, never a mix, and
     another edition's folder is never touched. ``config``: a loaded configuration (with its
     ``warnings``) or the path of one."""
+    from .render import megabytes
+
     config, warnings = load(config, warnings)
-    edition = make_edition(config, warnings, strict=strict, changes_since=changes_since, progress=progress,
-                           history=history, changes=changes)
+    gathered = gather(config, warnings, strict=strict, changes_since=changes_since, progress=progress,
+                      history=history, changes=changes)
+    web_and_data = beside(_web_and_data, gathered, config.report.pdf_name)  # while the pages are laid out
+    edition = make_edition(config, warnings, strict=strict, progress=progress, gathered=gathered)
     pdf_name, stem = edition.config.report.pdf_name, edition.stem
-    data = opendata.package(edition.outcome.catalogue)
-    web = web_edition(edition.outcome.catalogue, edition.changes, pdf_link=pdf_name, data_link=opendata.FOLDER,
-                      history=edition.history, changes_from=edition.changes_from, pdf_size=len(edition.pdf))
+    web, data = web_and_data()
+    mark = config.messages("words.decimal_mark")
+    web["index.html"] = bytes(web["index.html"]).replace(
+        LATER_PDF_SIZE.encode(), megabytes(len(edition.pdf), mark).encode())
     web |= {pdf_name: edition.pdf} | {f"{opendata.FOLDER}/{name}": content for name, content in data.items()}
     out = Path(out_dir) if out_dir is not None else config.base_dir / DEFAULT_OUT
     t = config.messages

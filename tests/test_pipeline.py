@@ -198,3 +198,13 @@ def test_the_changes_list_never_doubles_a_titles_punctuation(sample_catalogue, t
     (shown,) = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", li)).strip()
                 for li in re.findall(r"<li>(.*?)</li>", section[:section.index("</section>")], re.DOTALL)]
     assert shown.startswith(f"7. {item} ")
+
+
+def test_the_web_edition_is_made_in_another_process_while_the_pages_are_laid_out() -> None:
+    """``beside`` (the build's web edition and open data, on the second core) runs in a process of
+    its own; an error there is raised here as the work's own."""
+    from reportgen.pipeline import beside
+
+    assert beside(os.getpid)() != os.getpid()
+    with pytest.raises(ValueError, match="invalid literal"):
+        beside(int, "x")()

@@ -20,7 +20,13 @@ from hypothesis import HealthCheck, example, given, settings
 
 from reportgen.pipeline import load, make_edition
 
-from .shape_examples import FIELD_ENDS_ON_ONE_LINE, SPELT_HEAD_TOO_NARROW, SUMMARY_TAIL
+from .shape_examples import (
+    FIELD_ENDS_ON_ONE_LINE,
+    FIELD_LABEL_AT_FOOT,
+    SPELT_HEAD_TOO_NARROW,
+    SUMMARY_ROW_SPLIT,
+    SUMMARY_TAIL,
+)
 from .shapes import Shape, configuration, council, shapes, write_report
 
 FUZZ = int(os.environ.get("REPORTGEN_FUZZ", "2"))
@@ -42,6 +48,8 @@ def proofed(shape: Shape) -> list[str]:
 @example(FIELD_ENDS_ON_ONE_LINE)
 @example(SPELT_HEAD_TOO_NARROW)
 @example(SUMMARY_TAIL)
+@example(FIELD_LABEL_AT_FOOT)
+@example(SUMMARY_ROW_SPLIT)
 def test_every_shape_prints_right(shape: Shape) -> None:
     found = proofed(shape)
     assert found == [], "\n".join([*found, "", "report.yaml:",

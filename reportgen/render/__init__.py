@@ -49,8 +49,13 @@ def environment(config: Config) -> jinja2.Environment:
     env.filters["with_label"] = with_label
     env.filters["web_links"] = web_links
     mark = config.messages("words.decimal_mark")
-    env.filters["megabytes"] = lambda size: f"{size / 1_000_000:.1f}".replace(".", mark)  # a file's size, "1,1"
+    env.filters["megabytes"] = lambda size: size if isinstance(size, str) else megabytes(size, mark)
     return env
+
+
+def megabytes(size: int, mark: str) -> str:
+    """A file's size in megabytes, one decimal, with the language's decimal mark ("1,1")."""
+    return f"{size / 1_000_000:.1f}".replace(".", mark)
 
 
 def with_label(html: Markup, label: str) -> Markup:
