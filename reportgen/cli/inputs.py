@@ -69,14 +69,19 @@ def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path | 
 
 @click.command("proof")
 @common_options
-def proof_command(config_path: Path, strict: bool, quiet: bool) -> None:
+@click.option("--print", "print_edition", is_flag=True, default=None,
+              help="Also lay out the print shop's edition and run the print checks on it (bleed, page count, "
+                   "picture resolution).  [default: print_edition: in the configuration]")
+def proof_command(config_path: Path, strict: bool, quiet: bool, print_edition: bool | None) -> None:
     """Lay out the report and list, page by page, what a proof-reader would mark, and what breaks
-    PDF/UA-1's checks in the PDF (made in memory); writes nothing."""
+    PDF/UA-1's checks in the PDF (made in memory); writes nothing. ``--print``: the print edition's
+    checks too."""
     config, warnings = load(config_path)
     t = config.messages
     progress = ConsoleProgress(quiet, t)
     try:
-        edition = make_edition(config, warnings, progress=progress)
+        edition = make_edition(config, warnings, progress=progress,
+                               print_edition=config.print_edition if print_edition is None else print_edition)
     finally:
         progress.close()
     print_findings(CheckResult(findings=edition.proof), t, quiet=True, strict=strict)
