@@ -32,6 +32,7 @@ from .writers import inside, write_folder
 
 if TYPE_CHECKING:
     from .pdf import Document
+    from .render.assets import Assets
 
 T = TypeVar("T")
 log = logging.getLogger(__name__)
@@ -81,10 +82,21 @@ class Edition:
     proof: list[Finding] = dataclasses.field(default_factory=list)  # what a proof-reader would mark
     changes_from: Compared | None = None  # the edition the changes are counted from
     history: History | None = None  # the archived editions' statuses, this one's included
+    print_pdf: bytes = b""  # the print shop's edition (PDF/X-4), when it was asked for
 
     @property
     def stem(self) -> str:
         return self.config.report.file_stem
+
+    @property
+    def print_name(self) -> str:
+        return print_name(self.config)
+
+
+def print_name(config: Config) -> str:
+    """``<name>-tryk.pdf`` (Danish), ``<name>-print.pdf`` (English): the print edition's file."""
+    from .configuration.names import slugify
+    return f"{config.report.file_stem}-{slugify(config.messages('words.print_file'))}.pdf"
 
 
 @dataclasses.dataclass
@@ -99,6 +111,7 @@ class BuildResult:
     proof: list[Finding] = dataclasses.field(default_factory=list)
     data: Path | None = None  # the open data: CSV tables and datapackage.json
     changes_from: Compared | None = None  # the edition the list of changes counts from
+    print_pdf: Path | None = None  # the print shop's edition, when it was made
 
 
 @dataclasses.dataclass(frozen=True)
@@ -130,11 +143,13 @@ def gather(config: Config, warnings: list[Finding] | None = None, *, strict: boo
 
 def make_edition(config: Config, warnings: list[Finding] | None = None, *, strict: bool = False,
                  changes_since: Path | None = None, progress: Progress = silent, pdf: bool = True,
-                 history: History | None = None, changes: bool = True, gathered: Gathered | None = None) -> Edition:
+                 history: History | None = None, changes: bool = True, gathered: Gathered | None = None,
+                 print_edition: bool = False) -> Edition:
     """Check the sheets (refusing on errors; :func:`gather`, unless ``gathered`` has been), render
     the HTML, lay out the pages and proof them, and make the PDF (unless ``pdf`` is false: the proof
     alone); write nothing. The PDF's own checks (PDF/UA-1, :mod:`reportgen.pdf.ua`) join the proof
-    when the PDF is made."""
+    when the PDF is made; with ``print_edition`` the print shop's edition is made too
+    (:func:`print_edition_of`), and its print checks join it."""
     from .pdf import fewer_collections, lay_out, ua, weasyprint_errors, write_pdf, xmp
     from .pdf.attachments import attachments
     from .pdf.proof import proof
@@ -162,10 +177,33 @@ def make_edition(config: Config, warnings: list[Finding] | None = None, *, stric
         made = write_pdf(document, created=config.report.date, finisher=finish,
                          attachments=attachments(outcome.catalogue, config.source_file, outcome.paths))
         proofed += ua.findings(finish.problems, config)
+        printed, print_findings = print_edition_of(outcome.catalogue, assets, changed, history, compared, progress) \
+            if print_edition else (b"", [])
+        proofed += print_findings
         if strict and proofed:
             raise InputsError(CheckResult(findings=proofed, files=outcome.result.files),
                               len(outcome.catalogue.actions))
-    return Edition(config, outcome, html, made, len(document.pages), changed, proofed, compared, history)
+    return Edition(config, outcome, html, made, len(document.pages), changed, proofed, compared, history, printed)
+
+
+def print_edition_of(catalogue: Catalogue, assets: Assets, changes: list[ActionChange] | None,
+                     history: History | None, changes_from: Compared | None,
+                     progress: Progress = silent) -> tuple[bytes, list[Finding]]:
+    """The print shop's edition (PDF/X-4 with bleed, crop marks and blank pages to a multiple of four:
+    :mod:`reportgen.pdf.printshop`) of the pages the screen edition has, and what the print checks
+    find in it (:func:`reportgen.pdf.preflight.print_proof`)."""
+    from .pdf import lay_out
+    from .pdf.preflight import print_proof
+    from .pdf.printshop import GEOMETRY, padded, write_print_pdf
+    from .render import render_html
+
+    config = catalogue.config
+    progress.stage("print")
+    html = render_html(catalogue, changes=changes, assets=assets, history=history, changes_from=changes_from,
+                       print_edition=GEOMETRY)
+    document = padded(lay_out(html, assets.roots, assets.configured_files(), tags=False))
+    return (write_print_pdf(document, created=config.report.date, identifier=config.report.file_stem),
+            print_proof(document, config, print_name(config)))
 
 
 def web_edition(catalogue: Catalogue, changes: list[ActionChange] | None = None,
@@ -256,20 +294,23 @@ def current_status(catalogue: Catalogue) -> EditionStatus:
 
 def build(config: Config | Path | str | None = None, out_dir: Path | str | None = None, *,
           warnings: list[Finding] | None = None, strict: bool = False, changes_since: Path | None = None,
-          progress: Progress = silent, history: History | None = None, changes: bool = True) -> BuildResult:
+          progress: Progress = silent, history: History | None = None, changes: bool = True,
+          print_edition: bool | None = None) -> BuildResult:
     """Check, make the edition, and write its PDF, its HTML, its web edition and its open data into
     one folder named for the edition, ``out_dir/<slug>-<edition>-v<version>/`` (default ``out_dir``:
     ``build/`` beside the configuration). The folder is written whole under a temporary name and
     swapped in with one rename: a reader sees the last build's set or this one's, never a mix, and
     another edition's folder is never touched. ``config``: a loaded configuration (with its
-    ``warnings``) or the path of one."""
+    ``warnings``) or the path of one. ``print_edition`` (default: ``print_edition:`` of the
+    configuration): the print shop's PDF beside the screen PDF, ``<name>-tryk.pdf`` / ``-print.pdf``."""
     from .render import megabytes
 
     config, warnings = load(config, warnings)
     gathered = gather(config, warnings, strict=strict, changes_since=changes_since, progress=progress,
                       history=history, changes=changes)
     web_and_data = beside(_web_and_data, gathered, config.report.pdf_name)  # while the pages are laid out
-    edition = make_edition(config, warnings, strict=strict, progress=progress, gathered=gathered)
+    edition = make_edition(config, warnings, strict=strict, progress=progress, gathered=gathered,
+                           print_edition=config.print_edition if print_edition is None else print_edition)
     pdf_name, stem = edition.config.report.pdf_name, edition.stem
     web, data = web_and_data()
     mark = config.messages("words.decimal_mark")
@@ -280,12 +321,14 @@ def build(config: Config | Path | str | None = None, out_dir: Path | str | None 
     t = config.messages
     folder = inside(out, stem, t)
     files: dict[str, bytes | Path] = {f"{stem}.html": edition.html.encode("utf-8"), pdf_name: edition.pdf}
+    files |= {edition.print_name: edition.print_pdf} if edition.print_pdf else {}
     files |= {f"{stem}-web/{name}": content for name, content in web.items()}
     files |= {f"{stem}-data/{name}": content for name, content in data.items()}
     write_folder(folder, files, t)
     return BuildResult(folder / pdf_name, folder / f"{stem}.html", folder / f"{stem}-web", edition.pages,
                        len(edition.outcome.catalogue.actions), edition.outcome.result, edition.config, edition.proof,
-                       folder / f"{stem}-data", edition.changes_from)
+                       folder / f"{stem}-data", edition.changes_from,
+                       folder / edition.print_name if edition.print_pdf else None)
 
 
 def load_catalogue(config: Config, source: Path | None = None) -> tuple[Catalogue, CheckResult | None]:

@@ -35,7 +35,7 @@ SMALL_ACTIONS = (1, 7, 25)
 # With pytest-xdist (--dist loadgroup), the tests that use one of these builds run on one worker,
 # which makes the build once: the fixture's group is added to every test that uses it.
 BUILD_GROUPS = {"sample_build": "sample", "small_build": "small", "cli_build": "small", "small_archive": "archive",
-                "restyled": "restyled"}
+                "restyled": "restyled", "print_build": "small"}  # print_build: test_print.py's, beside small_build
 
 
 @pytest.hookimpl(wrapper=True)

@@ -32,10 +32,13 @@ from .common import (
               help="Where the edition's folder <name>/ (PDF, HTML, web edition, open data) is written.  "
                    "[default: build/ beside the configuration]")
 @changes_options
+@click.option("--print", "print_edition", is_flag=True, default=None,
+              help="Also write the print shop's edition beside the PDF: <name>-tryk.pdf / -print.pdf (PDF/X-4, "
+                   "3 mm bleed, crop marks, pages to a multiple of 4).  [default: print_edition: in the configuration]")
 def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path | None,
-                  changes_since: Path | None, no_changes: bool) -> None:
+                  changes_since: Path | None, no_changes: bool, print_edition: bool | None) -> None:
     """Check the sheets, then write the report as PDF and as a web edition, with the changes since
-    the last edition published in the archive."""
+    the last edition published in the archive (``--print``: and the print shop's edition)."""
     config, warnings = load(config_path)
     t = config.messages
     history = history_for(config, quiet, strict)
@@ -45,7 +48,8 @@ def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path | 
     progress = ConsoleProgress(quiet, t)
     try:
         result = build(config, out_dir, warnings=warnings, strict=strict, changes_since=since.source,
-                       progress=progress, history=history, changes=since.source is not None)
+                       progress=progress, history=history, changes=since.source is not None,
+                       print_edition=print_edition)
     finally:
         progress.close()
     if quiet:
@@ -59,18 +63,25 @@ def build_command(config_path: Path, strict: bool, quiet: bool, out_dir: Path | 
         err.print(t("cli.proof_found", count=len(result.proof)))
         print_findings(CheckResult(findings=result.proof), t, quiet=True, strict=strict)
     out.print(t("cli.written", path=result.pdf))
+    if result.print_pdf is not None:
+        out.print(t("cli.print_written", path=result.print_pdf))
 
 
 @click.command("proof")
 @common_options
-def proof_command(config_path: Path, strict: bool, quiet: bool) -> None:
+@click.option("--print", "print_edition", is_flag=True, default=None,
+              help="Also lay out the print shop's edition and run the print checks on it (bleed, page count, "
+                   "picture resolution).  [default: print_edition: in the configuration]")
+def proof_command(config_path: Path, strict: bool, quiet: bool, print_edition: bool | None) -> None:
     """Lay out the report and list, page by page, what a proof-reader would mark, and what breaks
-    PDF/UA-1's checks in the PDF (made in memory); writes nothing."""
+    PDF/UA-1's checks in the PDF (made in memory); writes nothing. ``--print``: the print edition's
+    checks too."""
     config, warnings = load(config_path)
     t = config.messages
     progress = ConsoleProgress(quiet, t)
     try:
-        edition = make_edition(config, warnings, progress=progress)
+        edition = make_edition(config, warnings, progress=progress,
+                               print_edition=config.print_edition if print_edition is None else print_edition)
     finally:
         progress.close()
     print_findings(CheckResult(findings=edition.proof), t, quiet=True, strict=strict)

@@ -518,6 +518,12 @@ class Config(_Model):
     """`build` and `publish` add the list of changes since the last edition published in the archive (`history.archive`,
     or `archive/` beside the configuration; `publish --archive`); false: no list unless `changes_since` or
     `--changes-since` names an edition. Example: false"""
+    print_edition: bool = False
+    """`build` also writes the print shop's edition beside the screen PDF, `<name>-tryk.pdf` (Danish) or
+    `<name>-print.pdf` (English): PDF/X-4 with the FOGRA39 CMYK output intent, 3 mm bleed, crop marks and blank
+    pages before the back cover to a multiple of four, checked by the proof's print checks (`build --print` does
+    it once); `proof` runs the print checks too (`proof --print` once). The archive keeps the screen edition only.
+    Example: true"""
     labels: dict[str, str] = {}
     """Any text reportgen prints, by its key in `reportgen/locales/<language>.yaml`, for this report only. A text may
     use the placeholders of the text it replaces, as plain names (`{title}`, at most an alignment and a width:

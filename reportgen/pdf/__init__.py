@@ -45,9 +45,10 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def lay_out(html: str, roots: list[Path], files: dict[str, Path] | None = None) -> Document:
+def lay_out(html: str, roots: list[Path], files: dict[str, Path] | None = None, *, tags: bool = True) -> Document:
     """Lay out the report's pages with WeasyPrint; ``roots``: the template folders, own first;
-    ``files``: the other files the pages may use (those the configuration names), by name."""
+    ``files``: the other files the pages may use (those the configuration names), by name; ``tags``:
+    with the structure a tagged PDF needs (the print edition has none)."""
     from weasyprint import HTML
 
     from . import fixes
@@ -55,7 +56,7 @@ def lay_out(html: str, roots: list[Path], files: dict[str, Path] | None = None) 
     fetcher = AssetFetcher(roots, files)
     fixes.apply()  # the same pages with less work (REPORTGEN_STOCK_WEASYPRINT=1: without)
     document: Document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
-        presentational_hints=False, pdf_tags=True)
+        presentational_hints=False, pdf_tags=tags)
     release_memory()  # what the layout let go, before the pages are painted
     return document
 
@@ -78,17 +79,17 @@ PDF_VARIANT = "pdf/a-3a"  # archival, with tagged structure (the "accessible" le
 
 def write_pdf(document: Document, *, attachments: Sequence[Attachment] = (),
               finisher: Callable[[Document, Any], None] | None = None, created: dt.date | None = None,
-              variant: str | None = PDF_VARIANT) -> bytes:
+              variant: str | None = PDF_VARIANT, tags: bool = True) -> bytes:
     """Write a laid-out WeasyPrint document as PDF, in memory.
 
     ``created``: the edition's date, used wherever a date would otherwise be the clock's, so the
-    same inputs give the same bytes.
+    same inputs give the same bytes. ``tags``: a tagged PDF (the print edition is not).
     """
     epoch = str(int(calendar.timegm(created.timetuple()))) if created is not None else None
     # fontTools stamps the clock into subset fonts unless SOURCE_DATE_EPOCH is set (HarfBuzz's
     # subsetter, which WeasyPrint prefers when libharfbuzz-subset is installed, stamps nothing).
     with _environment("SOURCE_DATE_EPOCH", epoch):
-        pdf: bytes = document.write_pdf(pdf_variant=variant, pdf_tags=True, attachments=list(attachments),
+        pdf: bytes = document.write_pdf(pdf_variant=variant, pdf_tags=tags, attachments=list(attachments),
                                         finisher=finisher)
     return pdf
 
