@@ -94,10 +94,12 @@ class Client:
             self.cookie = cookie.split(";")[0]
         return response, data
 
-    def form_action(self, path: str) -> str:
+    def form_action(self, path: str, to: str = "") -> str:
+        """The address of the page's (first) form whose address holds ``to``."""
         response, page = self.request("GET", path)
         assert response.status == 200
-        return re.search(r'<form method="post" action="([^"]+)"', page.decode()).group(1).replace("&amp;", "&")
+        actions = re.findall(r'<form method="post" action="([^"]+)"', page.decode())
+        return next(a for a in actions if to in a).replace("&amp;", "&")
 
     def upload(self, token: str, data: bytes, action: str | None = None, name: str = "sheet.xlsx"):
         action = action or self.form_action(f"/o/{token}")
@@ -253,7 +255,7 @@ def test_the_coordinator_sees_the_round_and_reissues_a_link(desk, server):
     text = page.decode()
     rows = re.findall(r'<tr class="(\w+)( late)?">', text)
     assert rows == [("accepted", " late"), ("missing", " late"), ("missing", " late")]  # the deadline was 2017
-    action = client.form_action(coordinator)
+    action = client.form_action(coordinator, "/reissue?")
     response, page = client.request("POST", action, f"owner={MARTIN.replace(' ', '+')}".encode(),
                                     {"Content-Type": "application/x-www-form-urlencoded"})
     assert response.status == 200
@@ -441,3 +443,62 @@ def test_the_rate_limit_forgets_idle_keys(monkeypatch):
     limit = app.RateLimit(1, window=0.0)  # every window is over at once: every key is idle
     assert all(limit.allow(f"10.0.0.{n}") for n in range(20))
     assert len(limit._events) <= 4
+
+
+def preview_state(client: Client, coordinator: str) -> str:
+    """The preview's state as the coordinator's page shows it, once no build is running (a build of
+    the small report takes seconds; the generous bound only keeps a broken desk from hanging the test)."""
+    deadline = time.monotonic() + 300
+    while True:
+        response, page = client.request("GET", coordinator)
+        text = page.decode()
+        state = re.search(r'<section aria-labelledby="preview-heading" class="preview (\w+)">', text).group(1)
+        if state != "running" or time.monotonic() > deadline:
+            return text
+        time.sleep(0.2)  # polling the page until the build has ended, not waiting in place of it
+
+
+def test_the_coordinator_builds_the_preview_from_what_is_accepted(desk, server):
+    """The button runs `reportgen build` of the sheets folder into preview/ beside the round: a
+    failure is shown with the build's findings in Danish; the PDF and the web edition are served to
+    the coordinator only, each file chosen among those the build made."""
+    client, coordinator = Client(server), f"/c/{desk.links[COORDINATOR]}"
+    assert "Der er endnu ikke bygget nogen forhåndsvisning" in client.request("GET", coordinator)[1].decode()
+    broken = desk.config.sheets_dir / desk.round.action(7).file  # last round's sheet, with an error
+    broken.write_bytes(sheet_of(desk, 7))
+    set_cells(broken, rg_status="måske")
+    build = client.form_action(coordinator, "/build?")
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    response, _ = client.request("POST", build.split("?")[0], b"csrf=x", form)
+    assert response.status == 403  # without its CSRF token: refused, nothing started
+    assert desk.preview.state.state == "none"
+    response, _ = client.request("POST", build, b"csrf=x", form)
+    assert response.status == 303 and response.getheader("location").startswith(coordinator)
+    text = preview_state(client, coordinator)
+    assert "Forhåndsvisningen kunne ikke bygges" in text
+    assert "Status &#39;måske&#39; findes ikke" in text and desk.round.action(7).file in text
+    assert not (desk.round.folder / "preview").exists() or not any((desk.round.folder / "preview").rglob("*.pdf"))
+    for owner, number in ((JAKOB, 1), (MARTIN, 7)):  # two of the three hand in: the preview has what is accepted
+        assert client.upload(desk.links[owner], sheet_of(desk, number))[0].status == 200
+    client.request("POST", build, b"csrf=x", form)
+    text = preview_state(client, coordinator)
+    assert "Forhåndsvisningen blev bygget" in text, text
+    pdf_link = re.search(rf'href="({re.escape(coordinator)}/preview/[^"]+\.pdf)"', text).group(1)
+    response, pdf = client.request("GET", pdf_link)
+    assert response.status == 200 and response.getheader("content-type") == "application/pdf" and pdf[:5] == b"%PDF-"
+    assert "default-src" not in response.getheader("content-security-policy")  # the browser's PDF viewer may draw
+    words = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert desk.round.action(7).title.split()[0] in words and "måske" not in words
+    built = list((desk.round.folder / "preview").rglob("*.pdf"))
+    assert len(built) == 2 and all(p.read_bytes() == pdf for p in built)  # the edition's PDF and the web edition's
+    response, index = client.request("GET", f"{coordinator}/preview/")
+    assert response.status == 200 and response.getheader("content-type") == "text/html; charset=utf-8"
+    [policy] = [v for k, v in response.getheaders() if k.lower() == "content-security-policy"]
+    assert re.search(r"script-src 'sha256-[A-Za-z0-9+/=]+'", policy) and "frame-ancestors 'none'" in policy
+    font = re.search(rb'url\("?([^")]+\.woff2)', index).group(1).decode()
+    response, _ = client.request("GET", f"{coordinator}/preview/{font}")
+    assert response.status == 200 and response.getheader("content-type") == "font/woff2"
+    for wrong in (f"{coordinator}/preview/../../desk.sqlite", f"{coordinator}/preview/%2e%2e/round.json",
+                  f"{coordinator}/preview//etc/passwd", f"/c/{desk.links[JAKOB]}/preview/",
+                  f"/o/{desk.links[JAKOB]}/preview/"):
+        assert client.request("GET", wrong)[0].status == 404, wrong

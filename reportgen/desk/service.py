@@ -24,6 +24,7 @@ from ..paths import read_regular_file
 from ..problems import ConfigError, Finding, Severity, read_problem
 from ..sheets.feedback import write_feedback
 from ..writers import atomic_path, inside, write_bytes, writing
+from .building import PREVIEW_FOLDER, PreviewBuilder
 from .store import STORE_FILE, Store, Submission, now
 
 MAX_ROUND_BYTES = 16 * 1024 * 1024
@@ -103,6 +104,7 @@ class Desk:
         self.round = read_round(Path(round_file), config)
         self.folder = self.round.folder / DESK_FOLDER
         self.store = Store(self.round.folder / STORE_FILE, self.t)
+        self.preview = PreviewBuilder(config, self.round.folder / PREVIEW_FOLDER)  # the coordinator's build
         self._accepting = threading.Lock()  # one acceptance at a time: the sheets folder and the log agree
         self._in_folder: dict[int, set[str]] | None = None  # the sheets folder's files by action number
 
