@@ -27,6 +27,7 @@ from reportgen.checks import check
 from reportgen.cli import cli
 from reportgen.desk.app import MULTIPART_SLACK, create_app
 from reportgen.desk.service import Desk
+from reportgen.desk.serving import HEAD_SECONDS, server_config
 from reportgen.desk.store import COORDINATOR, STORE_FILE, Store, token_hash
 from reportgen.locales import Messages
 from reportgen.problems import ConfigError
@@ -52,11 +53,12 @@ def desk(report_dir, config) -> Desk:
 
 
 @contextlib.contextmanager
-def running(app) -> Iterator[str]:
-    """The app under uvicorn on a free port of 127.0.0.1, in a thread: its address."""
+def running(app, head_seconds: float = HEAD_SECONDS) -> Iterator[str]:
+    """The app under uvicorn as `desk serve` runs it, on a free port of 127.0.0.1, in a thread: its address."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=2))
+    server = uvicorn.Server(server_config(app, log_level="warning", head_seconds=head_seconds, lifespan="off",
+                                          timeout_graceful_shutdown=2))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not server.started and thread.is_alive():
@@ -403,6 +405,48 @@ def test_a_slow_upload_is_cut_off_with_nothing_stored(desk):
     assert stored(desk) == [] and desk.store.submissions() == []
 
 
+def disconnected(sock: socket.socket, trickle: bytes) -> bytes:
+    """Send ``trickle`` a byte at a time, a fifth of a second apart, until the desk closes the
+    connection (or the trickle is all sent): what the desk answered before it closed."""
+    sock.settimeout(60)  # a desk that never closes fails the test here, after a minute
+    answered = bytearray()
+    done = threading.Event()
+
+    def drip() -> None:
+        with contextlib.suppress(OSError):
+            for byte in trickle:
+                if done.wait(0.2):
+                    return
+                sock.send(bytes([byte]))
+
+    dripping = threading.Thread(target=drip, daemon=True)
+    dripping.start()
+    try:
+        while chunk := sock.recv(65536):  # until EOF: the desk closed the connection
+            answered += chunk
+    finally:
+        done.set()
+        dripping.join()
+    return bytes(answered)
+
+
+def test_a_slow_loris_head_is_cut_off_with_nothing_stored(desk):
+    """A request head sent a byte at a time (uvicorn alone waits for ever): the connection is closed
+    once the head has taken longer than the bound, on a new connection and on a kept-alive one."""
+    with running(create_app(desk), head_seconds=1.0) as address:
+        action = Client(address).form_action(f"/o/{desk.links[JAKOB]}")
+        head = (f"POST {action} HTTP/1.1\r\nHost: {address}\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+                + "X-Slow: " + "a" * 300 + "\r\n").encode()
+        with socket.create_connection(address.split(":")) as sock:
+            sock.sendall(head[:20])
+            assert disconnected(sock, head[20:]) == b""  # closed, unanswered
+        with socket.create_connection(address.split(":")) as sock:  # one request answered, then a slow one
+            sock.sendall(f"GET /o/{desk.links[JAKOB]} HTTP/1.1\r\nHost: {address}\r\n\r\n".encode())
+            answered = disconnected(sock, head)
+            assert answered.startswith(b"HTTP/1.1 200") and answered.count(b"HTTP/1.1") == 1
+    assert stored(desk) == [] and desk.store.submissions() == []
+
+
 def test_a_refused_write_is_a_clear_message_and_nothing_is_logged(desk, server, caplog):
     """A full disk, a read-only folder, a file in the way: the owner is told, the coordinator's log
     says it too, and the log does not claim an acceptance."""
@@ -414,6 +458,56 @@ def test_a_refused_write_is_a_clear_message_and_nothing_is_logged(desk, server, 
     assert "Filen kan ikke skrives: en fil eller mappe af samme navn står i vejen" in page.decode()
     assert any("write-failed" in record.getMessage() for record in caplog.records)
     assert desk.store.submissions() == []
+
+
+def desk_command(desk: Desk, port: int, max_file_bytes: int) -> list[str]:
+    """`reportgen desk serve` in a process whose files may not grow past ``max_file_bytes``
+    (``prlimit --fsize``: the kernel refuses a write beyond it, EFBIG, as a full disk refuses one with ENOSPC)."""
+    return ["prlimit", f"--fsize={max_file_bytes}", sys.executable, "-m", "reportgen", "desk", "serve", "-q",
+            "-c", str(desk.config.base_dir / "report.yaml"), "--round", str(desk.round.folder / "round.json"),
+            "--port", str(port)]
+
+
+def test_a_full_disk_is_a_clear_message_to_the_owner_and_the_coordinator(desk):
+    """Writes refused by the operating system (no file may grow past 4 KB): the sheet cannot be kept,
+    then the log cannot be written. The owner is told, the coordinator's page says it, nothing is kept;
+    a desk started on a full disk says so and stops."""
+    coordinator = f"/c/{desk.links[COORDINATOR]}"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    started = subprocess.run(desk_command(desk, port, 4096), capture_output=True, text=True, timeout=60)
+    assert started.returncode == 2 and "Skrivebordets database kan ikke skrives: disken er fuld" in started.stderr
+    holder = sqlite3.connect(desk.round.folder / STORE_FILE)  # holds the log's shared-memory file (32 KB) open:
+    holder.execute("SELECT count(*) FROM owners").fetchall()  # the desk can use its log, but not keep a sheet
+    served = subprocess.Popen(desk_command(desk, port, 4096), stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert served.poll() is None
+                time.sleep(0.05)  # waiting for the server to listen, not for a result
+        address = f"127.0.0.1:{port}"
+        response, page = Client(address).upload(desk.links[JAKOB], sheet_of(desk, 1))
+        assert response.status == 503
+        assert "Filen kan ikke skrives: disken er fuld" in page.decode()
+        response, page = Client(address).request("GET", coordinator)
+        text = page.decode()
+        assert response.status == 200 and "Skrivebordet kunne ikke gemme det afleverede" in text
+        troubles = text[text.index('id="troubles-heading"'):text.index('id="status-heading"')]
+        assert f"{JAKOB} afleverede et ark" in troubles and "disken er fuld" in troubles
+        holder.close()  # the last one out removes the shared-memory file: now the log cannot be written either
+        for path in (f"/o/{desk.links[JAKOB]}", coordinator):
+            response, page = Client(address).request("GET", path)
+            assert response.status == 503
+            assert "Skrivebordets database kan ikke skrives: disken er fuld" in page.decode()
+    finally:
+        holder.close()
+        served.terminate()
+        served.wait(timeout=30)
+    assert stored(desk) == [] and desk.store.submissions() == []
 
 
 def test_owners_handing_in_at_once_are_each_accepted_once(desk, server):

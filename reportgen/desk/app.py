@@ -269,7 +269,8 @@ class DeskApp:
         rows = await run_in_threadpool(self.desk.status)
         return self.page("desk_coordinator.html.j2", request, rows=rows, owners=self.desk.round.owners,
                          token=request.path_params["token"], deadline=self.desk.round.deadline, issued=issued,
-                         findings_of=_findings, preview=self.desk.preview.state)
+                         findings_of=_findings, preview=self.desk.preview.state,
+                         troubles=list(self.desk.troubles))
 
     async def reissue(self, request: Request) -> Response:
         who = self.who(request, coordinator=True)
@@ -278,8 +279,12 @@ class DeskApp:
         refused = self.guard_post(request, "c:" + request.path_params["token"]) or self.too_large(request)
         if refused:
             return refused
-        async with request.form(max_files=0, max_fields=2, max_part_size=4096) as form:
-            owner = str(form.get("owner", ""))
+        try:
+            async with asyncio.timeout(self.body_seconds), \
+                    request.form(max_files=0, max_fields=2, max_part_size=4096) as form:
+                owner = str(form.get("owner", ""))
+        except TimeoutError:
+            return self.refusal(request, 408, "too_slow")
         if owner not in self.desk.round.owners:
             return self.refusal(request, 400, "no_owner")
         token = await run_in_threadpool(self.desk.store.issue, owner)
