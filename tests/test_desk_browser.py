@@ -73,7 +73,8 @@ def test_the_coordinators_page_passes_axe(open_page, desk, tmp_path, width):  # 
     wrong.write_bytes(sheet_of(desk, 1))
     set_cells(wrong, rg_status="måske", rg_theme="17")
     desk.hand_in(JAKOB, wrong.read_bytes())  # with errors: the page shows them
-    desk.preview.start()  # the sheets folder holds nothing accepted: the build fails, and says why
+    assert desk.preview.start()  # the sheets folder holds nothing accepted: the build fails, and says why
+    assert not desk.preview.start()  # one build at a time: pressed again while it runs, nothing more starts
     while desk.preview.state.state == "running":
         time.sleep(0.1)  # polling until the build has ended
     page = open_page(f"/c/{desk.links[COORDINATOR]}", width)
