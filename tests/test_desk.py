@@ -27,6 +27,7 @@ from reportgen.checks import check
 from reportgen.cli import cli
 from reportgen.desk.app import MULTIPART_SLACK, create_app
 from reportgen.desk.service import Desk
+from reportgen.desk.serving import HEAD_SECONDS, server_config
 from reportgen.desk.store import COORDINATOR, STORE_FILE, Store, token_hash
 from reportgen.locales import Messages
 from reportgen.problems import ConfigError
@@ -52,11 +53,12 @@ def desk(report_dir, config) -> Desk:
 
 
 @contextlib.contextmanager
-def running(app) -> Iterator[str]:
-    """The app under uvicorn on a free port of 127.0.0.1, in a thread: its address."""
+def running(app, head_seconds: float = HEAD_SECONDS) -> Iterator[str]:
+    """The app under uvicorn as `desk serve` runs it, on a free port of 127.0.0.1, in a thread: its address."""
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", timeout_graceful_shutdown=2))
+    server = uvicorn.Server(server_config(app, log_level="warning", head_seconds=head_seconds, lifespan="off",
+                                          timeout_graceful_shutdown=2))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     while not server.started and thread.is_alive():
@@ -94,10 +96,12 @@ class Client:
             self.cookie = cookie.split(";")[0]
         return response, data
 
-    def form_action(self, path: str) -> str:
+    def form_action(self, path: str, to: str = "") -> str:
+        """The address of the page's (first) form whose address holds ``to``."""
         response, page = self.request("GET", path)
         assert response.status == 200
-        return re.search(r'<form method="post" action="([^"]+)"', page.decode()).group(1).replace("&amp;", "&")
+        actions = re.findall(r'<form method="post" action="([^"]+)"', page.decode())
+        return next(a for a in actions if to in a).replace("&amp;", "&")
 
     def upload(self, token: str, data: bytes, action: str | None = None, name: str = "sheet.xlsx"):
         action = action or self.form_action(f"/o/{token}")
@@ -253,7 +257,7 @@ def test_the_coordinator_sees_the_round_and_reissues_a_link(desk, server):
     text = page.decode()
     rows = re.findall(r'<tr class="(\w+)( late)?">', text)
     assert rows == [("accepted", " late"), ("missing", " late"), ("missing", " late")]  # the deadline was 2017
-    action = client.form_action(coordinator)
+    action = client.form_action(coordinator, "/reissue?")
     response, page = client.request("POST", action, f"owner={MARTIN.replace(' ', '+')}".encode(),
                                     {"Content-Type": "application/x-www-form-urlencoded"})
     assert response.status == 200
@@ -401,6 +405,48 @@ def test_a_slow_upload_is_cut_off_with_nothing_stored(desk):
     assert stored(desk) == [] and desk.store.submissions() == []
 
 
+def disconnected(sock: socket.socket, trickle: bytes) -> bytes:
+    """Send ``trickle`` a byte at a time, a fifth of a second apart, until the desk closes the
+    connection (or the trickle is all sent): what the desk answered before it closed."""
+    sock.settimeout(60)  # a desk that never closes fails the test here, after a minute
+    answered = bytearray()
+    done = threading.Event()
+
+    def drip() -> None:
+        with contextlib.suppress(OSError):
+            for byte in trickle:
+                if done.wait(0.2):
+                    return
+                sock.send(bytes([byte]))
+
+    dripping = threading.Thread(target=drip, daemon=True)
+    dripping.start()
+    try:
+        while chunk := sock.recv(65536):  # until EOF: the desk closed the connection
+            answered += chunk
+    finally:
+        done.set()
+        dripping.join()
+    return bytes(answered)
+
+
+def test_a_slow_loris_head_is_cut_off_with_nothing_stored(desk):
+    """A request head sent a byte at a time (uvicorn alone waits for ever): the connection is closed
+    once the head has taken longer than the bound, on a new connection and on a kept-alive one."""
+    with running(create_app(desk), head_seconds=1.0) as address:
+        action = Client(address).form_action(f"/o/{desk.links[JAKOB]}")
+        head = (f"POST {action} HTTP/1.1\r\nHost: {address}\r\nContent-Type: multipart/form-data; boundary=x\r\n"
+                + "X-Slow: " + "a" * 300 + "\r\n").encode()
+        with socket.create_connection(address.split(":")) as sock:
+            sock.sendall(head[:20])
+            assert disconnected(sock, head[20:]) == b""  # closed, unanswered
+        with socket.create_connection(address.split(":")) as sock:  # one request answered, then a slow one
+            sock.sendall(f"GET /o/{desk.links[JAKOB]} HTTP/1.1\r\nHost: {address}\r\n\r\n".encode())
+            answered = disconnected(sock, head)
+            assert answered.startswith(b"HTTP/1.1 200") and answered.count(b"HTTP/1.1") == 1
+    assert stored(desk) == [] and desk.store.submissions() == []
+
+
 def test_a_refused_write_is_a_clear_message_and_nothing_is_logged(desk, server, caplog):
     """A full disk, a read-only folder, a file in the way: the owner is told, the coordinator's log
     says it too, and the log does not claim an acceptance."""
@@ -412,6 +458,56 @@ def test_a_refused_write_is_a_clear_message_and_nothing_is_logged(desk, server, 
     assert "Filen kan ikke skrives: en fil eller mappe af samme navn står i vejen" in page.decode()
     assert any("write-failed" in record.getMessage() for record in caplog.records)
     assert desk.store.submissions() == []
+
+
+def desk_command(desk: Desk, port: int, max_file_bytes: int) -> list[str]:
+    """`reportgen desk serve` in a process whose files may not grow past ``max_file_bytes``
+    (``prlimit --fsize``: the kernel refuses a write beyond it, EFBIG, as a full disk refuses one with ENOSPC)."""
+    return ["prlimit", f"--fsize={max_file_bytes}", sys.executable, "-m", "reportgen", "desk", "serve", "-q",
+            "-c", str(desk.config.base_dir / "report.yaml"), "--round", str(desk.round.folder / "round.json"),
+            "--port", str(port)]
+
+
+def test_a_full_disk_is_a_clear_message_to_the_owner_and_the_coordinator(desk):
+    """Writes refused by the operating system (no file may grow past 4 KB): the sheet cannot be kept,
+    then the log cannot be written. The owner is told, the coordinator's page says it, nothing is kept;
+    a desk started on a full disk says so and stops."""
+    coordinator = f"/c/{desk.links[COORDINATOR]}"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    started = subprocess.run(desk_command(desk, port, 4096), capture_output=True, text=True, timeout=60)
+    assert started.returncode == 2 and "Skrivebordets database kan ikke skrives: disken er fuld" in started.stderr
+    holder = sqlite3.connect(desk.round.folder / STORE_FILE)  # holds the log's shared-memory file (32 KB) open:
+    holder.execute("SELECT count(*) FROM owners").fetchall()  # the desk can use its log, but not keep a sheet
+    served = subprocess.Popen(desk_command(desk, port, 4096), stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=1).close()
+                break
+            except OSError:
+                assert served.poll() is None
+                time.sleep(0.05)  # waiting for the server to listen, not for a result
+        address = f"127.0.0.1:{port}"
+        response, page = Client(address).upload(desk.links[JAKOB], sheet_of(desk, 1))
+        assert response.status == 503
+        assert "Filen kan ikke skrives: disken er fuld" in page.decode()
+        response, page = Client(address).request("GET", coordinator)
+        text = page.decode()
+        assert response.status == 200 and "Skrivebordet kunne ikke gemme det afleverede" in text
+        troubles = text[text.index('id="troubles-heading"'):text.index('id="status-heading"')]
+        assert f"{JAKOB} afleverede et ark" in troubles and "disken er fuld" in troubles
+        holder.close()  # the last one out removes the shared-memory file: now the log cannot be written either
+        for path in (f"/o/{desk.links[JAKOB]}", coordinator):
+            response, page = Client(address).request("GET", path)
+            assert response.status == 503
+            assert "Skrivebordets database kan ikke skrives: disken er fuld" in page.decode()
+    finally:
+        holder.close()
+        served.terminate()
+        served.wait(timeout=30)
+    assert stored(desk) == [] and desk.store.submissions() == []
 
 
 def test_owners_handing_in_at_once_are_each_accepted_once(desk, server):
@@ -441,3 +537,62 @@ def test_the_rate_limit_forgets_idle_keys(monkeypatch):
     limit = app.RateLimit(1, window=0.0)  # every window is over at once: every key is idle
     assert all(limit.allow(f"10.0.0.{n}") for n in range(20))
     assert len(limit._events) <= 4
+
+
+def preview_state(client: Client, coordinator: str) -> str:
+    """The preview's state as the coordinator's page shows it, once no build is running (a build of
+    the small report takes seconds; the generous bound only keeps a broken desk from hanging the test)."""
+    deadline = time.monotonic() + 300
+    while True:
+        response, page = client.request("GET", coordinator)
+        text = page.decode()
+        state = re.search(r'<section aria-labelledby="preview-heading" class="preview (\w+)">', text).group(1)
+        if state != "running" or time.monotonic() > deadline:
+            return text
+        time.sleep(0.2)  # polling the page until the build has ended, not waiting in place of it
+
+
+def test_the_coordinator_builds_the_preview_from_what_is_accepted(desk, server):
+    """The button runs `reportgen build` of the sheets folder into preview/ beside the round: a
+    failure is shown with the build's findings in Danish; the PDF and the web edition are served to
+    the coordinator only, each file chosen among those the build made."""
+    client, coordinator = Client(server), f"/c/{desk.links[COORDINATOR]}"
+    assert "Der er endnu ikke bygget nogen forhåndsvisning" in client.request("GET", coordinator)[1].decode()
+    broken = desk.config.sheets_dir / desk.round.action(7).file  # last round's sheet, with an error
+    broken.write_bytes(sheet_of(desk, 7))
+    set_cells(broken, rg_status="måske")
+    build = client.form_action(coordinator, "/build?")
+    form = {"Content-Type": "application/x-www-form-urlencoded"}
+    response, _ = client.request("POST", build.split("?")[0], b"csrf=x", form)
+    assert response.status == 403  # without its CSRF token: refused, nothing started
+    assert desk.preview.state.state == "none"
+    response, _ = client.request("POST", build, b"csrf=x", form)
+    assert response.status == 303 and response.getheader("location").startswith(coordinator)
+    text = preview_state(client, coordinator)
+    assert "Forhåndsvisningen kunne ikke bygges" in text
+    assert "Status &#39;måske&#39; findes ikke" in text and desk.round.action(7).file in text
+    assert not (desk.round.folder / "preview").exists() or not any((desk.round.folder / "preview").rglob("*.pdf"))
+    for owner, number in ((JAKOB, 1), (MARTIN, 7)):  # two of the three hand in: the preview has what is accepted
+        assert client.upload(desk.links[owner], sheet_of(desk, number))[0].status == 200
+    client.request("POST", build, b"csrf=x", form)
+    text = preview_state(client, coordinator)
+    assert "Forhåndsvisningen blev bygget" in text, text
+    pdf_link = re.search(rf'href="({re.escape(coordinator)}/preview/[^"]+\.pdf)"', text).group(1)
+    response, pdf = client.request("GET", pdf_link)
+    assert response.status == 200 and response.getheader("content-type") == "application/pdf" and pdf[:5] == b"%PDF-"
+    assert "default-src" not in response.getheader("content-security-policy")  # the browser's PDF viewer may draw
+    words = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert desk.round.action(7).title.split()[0] in words and "måske" not in words
+    built = list((desk.round.folder / "preview").rglob("*.pdf"))
+    assert len(built) == 2 and all(p.read_bytes() == pdf for p in built)  # the edition's PDF and the web edition's
+    response, index = client.request("GET", f"{coordinator}/preview/")
+    assert response.status == 200 and response.getheader("content-type") == "text/html; charset=utf-8"
+    [policy] = [v for k, v in response.getheaders() if k.lower() == "content-security-policy"]
+    assert re.search(r"script-src 'sha256-[A-Za-z0-9+/=]+'", policy) and "frame-ancestors 'none'" in policy
+    font = re.search(rb'url\("?([^")]+\.woff2)', index).group(1).decode()
+    response, _ = client.request("GET", f"{coordinator}/preview/{font}")
+    assert response.status == 200 and response.getheader("content-type") == "font/woff2"
+    for wrong in (f"{coordinator}/preview/../../desk.sqlite", f"{coordinator}/preview/%2e%2e/round.json",
+                  f"{coordinator}/preview//etc/passwd", f"/c/{desk.links[JAKOB]}/preview/",
+                  f"/o/{desk.links[JAKOB]}/preview/"):
+        assert client.request("GET", wrong)[0].status == 404, wrong

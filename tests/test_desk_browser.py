@@ -6,13 +6,14 @@ allows only its own script file, so axe is injected with the page's CSP bypassed
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 
 from reportgen.desk.store import COORDINATOR
 
 from .conftest import set_cells
-from .test_desk import JAKOB, desk, server, sheet_of  # noqa: F401 - the fixtures, shared
+from .test_desk import JAKOB, MARTIN, desk, server, sheet_of  # noqa: F401 - the fixtures, shared
 from .test_web import axe_violations, browser  # noqa: F401 - the fixtures and axe, shared
 
 WIDTHS = (375, 1280)
@@ -72,9 +73,15 @@ def test_the_coordinators_page_passes_axe(open_page, desk, tmp_path, width):  # 
     wrong.write_bytes(sheet_of(desk, 1))
     set_cells(wrong, rg_status="måske", rg_theme="17")
     desk.hand_in(JAKOB, wrong.read_bytes())  # with errors: the page shows them
+    assert desk.preview.start()  # the sheets folder holds nothing accepted: the build fails, and says why
+    assert not desk.preview.start()  # one build at a time: pressed again while it runs, nothing more starts
+    while desk.preview.state.state == "running":
+        time.sleep(0.1)  # polling until the build has ended
     page = open_page(f"/c/{desk.links[COORDINATOR]}", width)
     assert page.locator("tbody tr").count() == 3
     assert page.locator("tbody tr.errors .finding").count() == 2
+    assert "inputs-empty" not in page.locator(".preview.failed").inner_text()  # worded, not a code
+    assert page.locator(".preview.failed .finding.error").count() == 1
     assert axe_violations(page) == []
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=f"/tmp/desk-coordinator-{width}.png", full_page=True)
@@ -93,3 +100,33 @@ def test_a_sheet_dropped_on_the_form_is_handed_in(open_page, desk):  # noqa: F81
     page.wait_for_selector("#result-heading", timeout=10_000)
     assert page.locator("#result-heading").inner_text() == "Godkendt: arket for handling 1"
     assert errors == []
+
+
+def test_the_coordinator_builds_the_preview_and_opens_it(open_page, desk):  # noqa: F811
+    """The button, the running state, the built preview's links, at a desktop's and a phone's width;
+    the web edition opens under its own policy (its inline script allowed by its hash)."""
+    for owner, number in ((JAKOB, 1), (MARTIN, 7)):
+        assert desk.hand_in(owner, sheet_of(desk, number)).accepted
+    page = open_page(f"/c/{desk.links[COORDINATOR]}", 1280)
+    page.get_by_role("button", name="Byg forhåndsvisningen af det godkendte").click()
+    page.wait_for_selector("section.preview.running, section.preview.done")
+    page.screenshot(path="/tmp/desk-coordinator-building-1280.png", full_page=True)
+    while page.locator("section.preview.running").count():
+        page.wait_for_timeout(300)  # polling until the build has ended, reloading as the page says
+        page.reload()
+    assert page.locator("section.preview.done").count() == 1
+    for width in (1280, 375):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert axe_violations(page) == []
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        page.screenshot(path=f"/tmp/desk-coordinator-built-{width}.png", full_page=True)
+    link = page.get_by_role("link", name="Åbn forhåndsvisningens webudgave").get_attribute("href")
+    web = open_page(link, 375, bypass_csp=False)  # under the preview's own policy, as the coordinator's browser
+    refused = []
+    web.on("console", lambda message: refused.append(message.text) if "Content Security Policy" in message.text
+           else None)
+    web.reload()
+    assert desk.round.action(7).title in web.locator("main").inner_text()
+    assert web.locator("#filter").is_visible()  # its inline script ran: allowed by its hash
+    assert refused == []
+    web.screenshot(path="/tmp/desk-preview-web-375.png")

@@ -7,7 +7,9 @@ from pathlib import Path
 
 import click
 
+from ..desk.app import BODY_SECONDS, create_app
 from ..desk.service import Desk
+from ..desk.serving import HEAD_SECONDS, server_config
 from ..desk.store import COORDINATOR
 from ..pipeline import load
 from ..round.mail import write_drafts
@@ -57,16 +59,19 @@ def links_command(config_path: Path, strict: bool, quiet: bool, round_file: Path
               help="Requests a minute from one address (an office behind one address counts as one).")
 @click.option("--per-link", type=click.IntRange(1), default=20, show_default=True,
               help="Uploads and forms a minute with one link.")
+@click.option("--head-timeout", type=click.FloatRange(0.1, 3600), default=HEAD_SECONDS, show_default=True,
+              help="Seconds a request's head (request line and headers) may take to arrive; a slower "
+                   "connection is closed.")
+@click.option("--body-timeout", type=click.FloatRange(0.1, 3600), default=BODY_SECONDS, show_default=True,
+              help="Seconds a form's body (an upload) may take to arrive; a slower one is refused, nothing kept.")
 def serve_command(config_path: Path, strict: bool, quiet: bool, round_file: Path, host: str, port: int,
-                  per_address: int, per_link: int) -> None:
+                  per_address: int, per_link: int, head_timeout: float, body_timeout: float) -> None:
     """Run the desk until Ctrl+C. The links come from `reportgen desk links`."""
     import uvicorn
 
-    from ..desk.app import create_app
-
     config, _ = load(config_path)
-    app = create_app(Desk(config, round_file), per_address, per_link)
+    app = create_app(Desk(config, round_file), per_address, per_link, body_timeout)
     if not quiet:
         out.print(config.messages("cli.desk_serving", url=f"http://{host}:{port}"))
-    uvicorn.run(app, host=host, port=port, log_level="warning" if quiet else "info", server_header=False,
-                proxy_headers=True, forwarded_allow_ips="127.0.0.1", timeout_keep_alive=5, limit_concurrency=200)
+    uvicorn.Server(server_config(app, host, port, log_level="warning" if quiet else "info",
+                                 head_seconds=head_timeout)).run()

@@ -9,7 +9,9 @@ address and per link. Every word is from the locales, in the report's language.
 from __future__ import annotations
 
 import asyncio
+import base64
 import collections
+import hashlib
 import hmac
 import logging
 import re
@@ -25,7 +27,7 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from ..problems import Finding, ReportgenError, Severity
@@ -39,6 +41,13 @@ BODY_SECONDS = 120.0          # an upload's body must arrive within this (a slow
 MAX_KEYS = 10_000              # addresses and links the rate limit remembers before it forgets the idle ones
 MULTIPART_SLACK = 64 * 1024   # the form's own bytes around the file
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PDF = "application/pdf"
+PREVIEW_TYPES = {  # the preview's files by suffix (fixed here, whatever the system's mime.types says)
+    ".html": "text/html; charset=utf-8", ".css": "text/css; charset=utf-8", ".js": "text/javascript",
+    ".pdf": PDF, ".woff2": "font/woff2", ".woff": "font/woff", ".ttf": "font/ttf", ".otf": "font/otf",
+    ".json": "application/json", ".csv": "text/csv; charset=utf-8", ".svg": "image/svg+xml",
+    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".txt": "text/plain; charset=utf-8",
+}
 HEADERS = {
     "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
                                "form-action 'self'; "
@@ -64,9 +73,10 @@ class SecurityHeaders:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         async def send_with_headers(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []),
-                                      *((k.encode(), v.encode()) for k, v in HEADERS.items())]
+            if message["type"] == "http.response.start":  # an answer that set its own policy keeps it
+                own = {name.lower() for name, _ in message.get("headers", [])}
+                message["headers"] = [*message.get("headers", []), *((k.encode(), v.encode()) for k, v in
+                                                                     HEADERS.items() if k.encode() not in own)]
             await send(message)
 
         await self.app(scope, receive, send_with_headers if scope["type"] == "http" else send)
@@ -117,6 +127,8 @@ class DeskApp:
             Route("/o/{token}/feedback/{id:int}", self.feedback),
             Route("/c/{token}", self.coordinator_page, methods=["GET"]),
             Route("/c/{token}/reissue", self.reissue, methods=["POST"]),
+            Route("/c/{token}/build", self.build, methods=["POST"]),
+            Route("/c/{token}/preview/{name:path}", self.preview_file, methods=["GET"]),
         ]
         app = Starlette(routes=routes, exception_handlers={ReportgenError: self.stopped,
                                                            404: self.not_found, 405: self.not_found})
@@ -257,7 +269,8 @@ class DeskApp:
         rows = await run_in_threadpool(self.desk.status)
         return self.page("desk_coordinator.html.j2", request, rows=rows, owners=self.desk.round.owners,
                          token=request.path_params["token"], deadline=self.desk.round.deadline, issued=issued,
-                         findings_of=_findings)
+                         findings_of=_findings, preview=self.desk.preview.state,
+                         troubles=list(self.desk.troubles))
 
     async def reissue(self, request: Request) -> Response:
         who = self.who(request, coordinator=True)
@@ -266,12 +279,56 @@ class DeskApp:
         refused = self.guard_post(request, "c:" + request.path_params["token"]) or self.too_large(request)
         if refused:
             return refused
-        async with request.form(max_files=0, max_fields=2, max_part_size=4096) as form:
-            owner = str(form.get("owner", ""))
+        try:
+            async with asyncio.timeout(self.body_seconds), \
+                    request.form(max_files=0, max_fields=2, max_part_size=4096) as form:
+                owner = str(form.get("owner", ""))
+        except TimeoutError:
+            return self.refusal(request, 408, "too_slow")
         if owner not in self.desk.round.owners:
             return self.refusal(request, 400, "no_owner")
         token = await run_in_threadpool(self.desk.store.issue, owner)
         return await self.coordinator_view(request, (owner, str(request.url_for("owner_page", token=token))))
+
+
+    async def build(self, request: Request) -> Response:
+        """Start the preview's build (unless one is running), then back to the page, which shows its state."""
+        who = self.who(request, coordinator=True)
+        if isinstance(who, Response):
+            return who
+        refused = self.guard_post(request, "c:" + request.path_params["token"]) or self.too_large(request)
+        if refused:
+            return refused
+        self.desk.preview.start()
+        return RedirectResponse(f"/c/{request.path_params['token']}#preview-heading", status_code=303)
+
+    async def preview_file(self, request: Request) -> Response:
+        """One file of the last preview (its PDF, its web edition), named among the files the build made:
+        the request chooses one of them, it never makes a path."""
+        who = self.who(request, coordinator=True)
+        if isinstance(who, Response):
+            return who
+        built = self.desk.preview.state
+        name = request.path_params["name"] or "index.html"
+        path = built.files.get(name)
+        if path is None or not path.is_file():
+            return self.refusal(request, 404, "not_found")
+        kind = PREVIEW_TYPES.get(path.suffix.lower(), "application/octet-stream")
+        if kind.startswith("text/html"):
+            policy = preview_policy(path.read_bytes())
+        else:  # the browser's own PDF viewer draws with inline styles: no default-src for it
+            policy = "frame-ancestors 'none'; base-uri 'none'; form-action 'none'"
+        return FileResponse(path, media_type=kind, headers={"content-security-policy": policy},
+                            content_disposition_type="inline", filename=path.name if kind == PDF else None)
+
+
+def preview_policy(html: bytes) -> str:
+    """The web edition's policy: its own inline scripts by their hashes, its own styles, fonts and pictures."""
+    hashes = [f"'sha256-{base64.b64encode(hashlib.sha256(script).digest()).decode()}'"
+              for script in re.findall(rb"<script>(.*?)</script>", html, re.DOTALL)]
+    scripts = " ".join(hashes) or "'none'"
+    return (f"default-src 'none'; script-src {scripts}; style-src 'self' 'unsafe-inline'; font-src 'self'; "
+            "img-src 'self' data:; form-action 'none'; frame-ancestors 'none'; base-uri 'none'")
 
 
 def _findings(data: list[dict[str, Any]]) -> list[Finding]:

@@ -8,6 +8,7 @@ action's sheet in the sheets folder atomically, the one it replaces kept in ``.p
 
 from __future__ import annotations
 
+import collections
 import dataclasses
 import datetime as dt
 import hashlib
@@ -21,15 +22,17 @@ from pathlib import Path
 from ..checks import CheckOutcome, action_number, check
 from ..configuration import Config, names, slugify
 from ..paths import read_regular_file
-from ..problems import ConfigError, Finding, Severity, read_problem
+from ..problems import ConfigError, Finding, ReportgenError, Severity, read_problem
 from ..sheets.feedback import write_feedback
 from ..writers import atomic_path, inside, write_bytes, writing
+from .building import PREVIEW_FOLDER, PreviewBuilder
 from .store import STORE_FILE, Store, Submission, now
 
 MAX_ROUND_BYTES = 16 * 1024 * 1024
 DESK_FOLDER = "desk"        # beside round.json: drafts, feedback copies, work
 PREVIOUS = ".previous"      # in the sheets folder: the accepted versions replaced (check skips hidden names)
 UPLOAD_NAME = "upload.xlsx"
+MAX_TROUBLES = 20           # the desk's own failures the coordinator's page lists, newest first
 
 
 @dataclasses.dataclass(frozen=True)
@@ -88,6 +91,15 @@ class Outcome:
 
 
 @dataclasses.dataclass(frozen=True)
+class Trouble:
+    """A hand-in the desk could not keep (a full disk, a log that cannot be written): for the coordinator."""
+
+    at: dt.datetime
+    owner: str
+    findings: tuple[Finding, ...]
+
+
+@dataclasses.dataclass(frozen=True)
 class ActionStatus:
     action: RoundAction
     state: str             # accepted, errors, missing
@@ -103,8 +115,10 @@ class Desk:
         self.round = read_round(Path(round_file), config)
         self.folder = self.round.folder / DESK_FOLDER
         self.store = Store(self.round.folder / STORE_FILE, self.t)
+        self.preview = PreviewBuilder(config, self.round.folder / PREVIEW_FOLDER)  # the coordinator's build
         self._accepting = threading.Lock()  # one acceptance at a time: the sheets folder and the log agree
         self._in_folder: dict[int, set[str]] | None = None  # the sheets folder's files by action number
+        self.troubles: collections.deque[Trouble] = collections.deque(maxlen=MAX_TROUBLES)
 
     def resume(self) -> None:
         """When the server starts: clear what an upload killed half-way left (not when ``desk links``
@@ -129,6 +143,9 @@ class Desk:
                 upload.write_bytes(data)
             outcome = check(self.config, [upload])
             return self._judge(owner, sha, len(data), upload, outcome)
+        except ReportgenError as stop:  # a refused write or an unwritable log: the owner is told, and the coordinator
+            self.troubles.appendleft(Trouble(now(), owner, tuple(stop.findings)))
+            raise
         finally:
             shutil.rmtree(work, ignore_errors=True)
 

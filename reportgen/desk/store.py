@@ -25,6 +25,8 @@ from ..problems import ConfigError, Finding, Severity
 STORE_FILE = "desk.sqlite"
 COORDINATOR = ""  # the coordinator's row in ``owners``: no owner has an empty name
 TIMEOUT_S = 5.0
+SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL = 8, 10, 13  # SQLite's primary result codes (sqlite3.h)
+IOERR_READING = (266, 522)  # SQLITE_IOERR_READ, SQLITE_IOERR_SHORT_READ: a file that cannot be read
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS owners (name TEXT PRIMARY KEY, token_hash TEXT NOT NULL, issued TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS submissions (
@@ -96,9 +98,16 @@ class Store:
             raise ConfigError([self.problem(exc)]) from None
 
     def problem(self, exc: sqlite3.Error) -> Finding:
+        """Locked (another program holds it), unwritable (a full disk, a read-only folder) or damaged."""
         text = str(exc).lower()
-        code = "desk-store-locked" if "locked" in text or "busy" in text else "desk-store-damaged"
-        return self.t.finding(code, Severity.ERROR, file=str(self.path))
+        code = getattr(exc, "sqlite_errorcode", None) or 0
+        if "locked" in text or "busy" in text:
+            name = "desk-store-locked"
+        elif code & 0xFF in (SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL) and code not in IOERR_READING:
+            name = "desk-store-unwritable"
+        else:
+            name = "desk-store-damaged"
+        return self.t.finding(name, Severity.ERROR, file=str(self.path))
 
     # --- tokens ------------------------------------------------------------------------------
 
