@@ -269,13 +269,13 @@ def merged_config(newer: Config, older: Config) -> Config:
 
 
 def edition_data(source: Path, config: Config | Messages) -> dict[str, Any]:
-    """The data of an edition: an archive folder (its one PDF), a PDF, or a data JSON."""
-    from .paths import read_regular_file
+    """The data of an edition: an archive folder (its one PDF; in a bag's ``data/``), a PDF, or a data JSON."""
+    from .paths import read_regular_file, version_files
     from .pdf.attachments import parse_data, read_data
 
     t = config.messages if isinstance(config, Config) else config
     if source.is_dir():
-        pdfs = sorted(source.glob("*.pdf"))
+        pdfs = sorted(version_files(source).glob("*.pdf"))
         if len(pdfs) != 1:
             raise ConfigError([t.finding("edition-folder", Severity.ERROR, file=str(source), count=len(pdfs))])
         source = pdfs[0]
