@@ -166,6 +166,17 @@ def test_a_pipe_in_a_bag_is_named_never_read(bags, tmp_path):
     assert run.returncode == 1 and f"{folder / 'data' / 'pipe'}: fejl [archive-file-unreadable]" in run.stdout
 
 
+def test_a_tag_file_too_large_to_read_is_named_never_read(bags, tmp_path):
+    archive = shutil.copytree(bags[0], tmp_path / "archive", copy_function=shutil.copyfile)
+    folder = archive / "2018" / "v1.0"
+    (folder / "manifest-sha256.txt").chmod(0o644)
+    with (folder / "manifest-sha256.txt").open("a", encoding="utf-8") as manifest:
+        manifest.truncate(17 * 1024 * 1024)  # sparse: no disk used
+    (found,) = verify(archive, DA)[folder]
+    assert (found.code, found.file) == ("archive-file-unreadable", str(folder / "manifest-sha256.txt"))
+    assert "for stor" in found.message
+
+
 def _inodes(folder: Path) -> dict[str, int]:
     return {p.relative_to(folder).as_posix(): p.stat().st_ino for p in folder.rglob("*") if p.is_file()}
 

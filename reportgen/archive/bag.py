@@ -33,6 +33,7 @@ from ..problems import Finding, Severity
 
 BAGIT_VERSION = "1.0"  # RFC 8493; bagit 1.9.0 writes the draft's 0.97 (LibraryOfCongress/bagit-python#141)
 ALGORITHMS = ["sha256"]
+MAX_TAG_FILE_BYTES = 16 * 1024 * 1024  # bagit.txt, bag-info.txt, the manifests: a version's are a few KB
 TAG_FILES = frozenset({BAG_DECLARATION, "bag-info.txt", "manifest-sha256.txt", "tagmanifest-sha256.txt"})
 
 # The library logs every file it finds wrong, in English: reportgen says it as findings instead.
@@ -78,6 +79,9 @@ def validate_bag(folder: Path, t: Messages) -> list[Finding]:
     odd = _not_regular(folder)
     if odd:  # hashing a pipe or a device would never end: named, not read
         return [problem("archive-file-unreadable", name, detail=t("read_problems.not_regular")) for name in odd]
+    large = sorted(p.name for p in folder.iterdir() if p.is_file() and p.stat().st_size > MAX_TAG_FILE_BYTES)
+    if large:  # the library reads its tag files whole
+        return [problem("archive-file-unreadable", name, detail=t("read_problems.too_large")) for name in large]
     try:
         bag = bagit.Bag(str(folder))
     except bagit.BagError:
