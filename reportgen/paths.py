@@ -29,6 +29,26 @@ def template_files(root: Path) -> list[Path]:
                   if p.is_file() and "__pycache__" not in p.parts and p.name != "__init__.py")
 
 
+BAG_DECLARATION = "bagit.txt"  # an archived version published as a BagIt bag (RFC 8493) has it
+BAG_PAYLOAD = "data"  # … and its files (the version as reportgen writes it) in this folder
+VERSION_SUMS = "SHA256SUMS"
+
+
+def is_bag(folder: Path | str) -> bool:
+    """Whether an archived version is a BagIt bag (its files under ``data/``), rather than a version
+    published before versions were bags (its files in the folder itself). A bag whose ``bagit.txt``
+    went missing is still known by its payload's ``SHA256SUMS``."""
+    folder = Path(folder)
+    return (folder / BAG_DECLARATION).is_file() or (folder / BAG_PAYLOAD / VERSION_SUMS).is_file()
+
+
+def version_files(folder: Path | str) -> Path:
+    """Where an archived version's own files (its PDF, data, manifest and SHA256SUMS) are: a bag's
+    payload folder, or the version's folder for one published before versions were bags."""
+    folder = Path(folder)
+    return folder / BAG_PAYLOAD if is_bag(folder) else folder
+
+
 class NotRegularFile(OSError):
     """A device, a pipe or a socket where a file was expected: reading it may never end."""
 

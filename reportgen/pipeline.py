@@ -382,13 +382,15 @@ def merged_config(newer: Config, older: Config) -> Config:
 
 
 def edition_data(source: Path, config: Config | Messages) -> dict[str, Any]:
-    """The data of an edition: an archive folder (its one PDF), a PDF, or a data JSON."""
-    from .paths import read_regular_file
+    """The data of an edition: an archive folder (its one PDF; in a bag's ``data/``), a PDF, or a data JSON."""
+    from .paths import read_regular_file, version_files
     from .pdf.attachments import parse_data, read_data
 
     t = config.messages if isinstance(config, Config) else config
     if source.is_dir():
-        pdfs = sorted(source.glob("*.pdf"))
+        pdfs = sorted(version_files(source).glob("*.pdf"))
+        # a build folder's print edition, <name>-tryk.pdf beside <name>.pdf, carries no data
+        pdfs = [pdf for pdf in pdfs if not any(pdf.stem.startswith(f"{other.stem}-") for other in pdfs)]
         if len(pdfs) != 1:
             raise ConfigError([t.finding("edition-folder", Severity.ERROR, file=str(source), count=len(pdfs))])
         source = pdfs[0]

@@ -77,9 +77,10 @@ def writing(target: Path | str, t: Messages | None = None) -> Iterator[None]:
 def remove_tree(path: Path) -> None:
     """Remove a folder reportgen wrote, read-only parts (an archive's version) included."""
     def writable_again(function: object, name: str, exc: object) -> None:
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError):  # only folders: a file may be a link to one that stays (archive bag)
             os.chmod(os.path.dirname(name), stat.S_IRWXU)
-            os.chmod(name, stat.S_IRWXU)
+            if os.path.isdir(name) and not os.path.islink(name):
+                os.chmod(name, stat.S_IRWXU)
             (shutil.rmtree if os.path.isdir(name) and not os.path.islink(name) else os.unlink)(name)
 
     shutil.rmtree(path, onerror=writable_again)
@@ -195,7 +196,7 @@ def exchange(first: Path, second: Path) -> bool:
     raise OSError(code, os.strerror(code), str(second))
 
 
-def _swap_in(staging: Path, target: Path) -> None:
+def swap_in(staging: Path, target: Path) -> None:
     """Put a staged folder in ``target``'s place. With an exchange there is no moment without a
     folder; without one, the old folder is moved aside first, and a kill between the two renames
     is mended by the next write (:func:`remove_stale_parts` puts it back)."""
@@ -237,7 +238,7 @@ def write_together(files: Mapping[Path, bytes], folders: Mapping[Path, Mapping[s
         for tmp, target in staged:
             with writing(target, t):
                 if tmp.is_dir():
-                    _swap_in(tmp, target)
+                    swap_in(tmp, target)
                 else:
                     os.replace(tmp, target)
     finally:

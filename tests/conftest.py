@@ -207,6 +207,23 @@ def copy_archive(small_archive, tmp_path):
     return copy, copy / folder.relative_to(archive)
 
 
+@pytest.fixture
+def old_archive(copy_archive):
+    """``copy_archive`` with its version as ``publish`` filed it before versions were BagIt bags:
+    the version's own files in its folder, not under data/ (the bag's payload is exactly that
+    folder, byte for byte), read-only as publish left them: (archive, version folder)."""
+    from reportgen.writers import remove_tree
+
+    archive, folder = copy_archive
+    payload = folder.parent / f".{folder.name}.payload"
+    shutil.copytree(folder / "data", payload, copy_function=shutil.copyfile)
+    remove_tree(folder)
+    payload.rename(folder)
+    for path in [folder, *folder.rglob("*")]:
+        path.chmod(0o755 if path == folder else 0o555 if path.is_dir() else 0o444)
+    return archive, folder
+
+
 def action_with(catalogue, number: int, **changes):
     action = next(a for a in catalogue.actions if a.number == number)
     return dataclasses.replace(action, **changes)

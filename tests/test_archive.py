@@ -39,8 +39,8 @@ def invoke(*args: str):
 def test_publish_files_pdf_manifest_and_sums_once(shared_report, small_archive):
     archive, folder = small_archive
     assert folder == archive / "2017" / "v2.6.2017"
-    pdf = folder / "status-paa-handlingskatalog-2017-v2.6.2017.pdf"
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    pdf = folder / "data" / "status-paa-handlingskatalog-2017-v2.6.2017.pdf"  # the bag's payload
+    manifest = json.loads((folder / "data" / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["edition"] == "2017" and manifest["version"] == "2.6.2017" and manifest["date"] == "2017-06-02"
     assert manifest["made_with"]["reportgen"] and manifest["made_with"]["weasyprint"] == "70.0"
     roles = {e["role"] for e in manifest["inputs"]}
@@ -100,7 +100,7 @@ def test_verify_detects_a_flipped_byte_and_a_missing_file(copy_archive, tmp_path
     assert verify(archive, DA) == {folder: []}
     ok = invoke("archive", "verify", "--archive", str(archive), "-c", str(SAMPLE_CONFIG))
     assert ok.exit_code == 0 and ok.stdout.splitlines() == [f"{folder}: i orden"]
-    pdf = next(folder.glob("*.pdf"))
+    pdf = next((folder / "data").glob("*.pdf"))
     pdf.chmod(0o644)
     data = bytearray(pdf.read_bytes())
     data[len(data) // 2] ^= 0x01
@@ -112,10 +112,11 @@ def test_verify_detects_a_flipped_byte_and_a_missing_file(copy_archive, tmp_path
     assert run.exit_code == 1
     assert run.stdout.splitlines()[0] == f"{folder}: BESKADIGET"
     assert f"{pdf}: fejl [archive-file-changed] Filen er ændret (SHA-256 passer ikke)." in run.stdout
-    (folder / "manifest.json").chmod(0o644)
-    (folder / "manifest.json").unlink()
-    assert [(f.code, f.file) for f in verify(archive, DA)[folder]] == [
-        ("archive-file-changed", str(pdf)), ("archive-file-missing", str(folder / "manifest.json"))]
+    (folder / "data").chmod(0o755)
+    (folder / "data" / "manifest.json").unlink()
+    assert [(f.code, f.file) for f in verify(archive, DA)[folder]] == [  # the bag's checks, then reportgen's own
+        ("archive-bag-oxum", str(folder / "bag-info.txt")),
+        ("archive-file-missing", str(folder / "data" / "manifest.json")), ("archive-file-changed", str(pdf))]
     with pytest.raises(ReportgenError) as info:
         verify(tmp_path / "no-archive", DA)
     assert [f.code for f in info.value.findings] == ["archive-missing"]
@@ -123,7 +124,7 @@ def test_verify_detects_a_flipped_byte_and_a_missing_file(copy_archive, tmp_path
 
 def test_pdf_is_an_archival_record(small_archive):
     _, folder = small_archive
-    pdf_path = next(folder.glob("*.pdf"))
+    pdf_path = next((folder / "data").glob("*.pdf"))
     subprocess.run(["qpdf", "--check", str(pdf_path)], check=True, capture_output=True)
     fonts = subprocess.run(["pdffonts", str(pdf_path)], check=True, capture_output=True, text=True).stdout
     rows = fonts.splitlines()[2:]
@@ -144,7 +145,7 @@ def test_pdf_is_an_archival_record(small_archive):
 
 def test_attachments_extract_to_the_same_bytes(small_archive, shared_report, tmp_path, sample_catalogue):
     _, folder = small_archive
-    pdf = next(folder.glob("*.pdf"))
+    pdf = next((folder / "data").glob("*.pdf"))
     out = tmp_path / "extracted"
     run = invoke("extract", str(pdf), "--out", str(out))
     assert run.exit_code == 0, run.output

@@ -35,7 +35,7 @@ def test_three_editions_make_a_history(copy_report, tmp_path):
         set_cells(sheets / "07.xlsx", rg_status=statuses[7])
         set_cells(sheets / "25.xlsx", rg_status=statuses[25])
         folders[version] = publish(config_path, archive)
-        assert frictionless.validate(str(folders[version] / "data" / "datapackage.json")).valid
+        assert frictionless.validate(str(folders[version] / "data" / "data" / "datapackage.json")).valid
     config, _ = load(config_path)
     found = read_history(archive, config)
     assert [e.version for e in found.editions] == ["1.0", "2.0", "3.0"] and found.problems == []
@@ -50,7 +50,7 @@ def test_three_editions_make_a_history(copy_report, tmp_path):
     assert {a["number"]: a["statuses"] for a in data["actions"]}[25] == ["igang", "igang", "ikke"]
 
     # A tampered edition is reported and left out, never guessed over.
-    pdf = next(folders["v2"].glob("*.pdf"))
+    pdf = next((folders["v2"] / "data").glob("*.pdf"))
     pdf.chmod(0o644)
     pdf.write_bytes(pdf.read_bytes().replace(b"%%EOF", b"%%EOX"))
     damaged = read_history(archive, config)

@@ -103,6 +103,7 @@ def _session(folder: Path, tmp: Path, language: str) -> list[tuple[str, int, str
         ("publish-again", ["publish", "-c", config, "--archive", str(archive)]),
         ("archive-list", ["archive", "list", "-c", config, "--archive", str(archive)]),
         ("archive-verify", ["archive", "verify", "-c", config, "--archive", str(archive)]),
+        ("archive-bag", ["archive", "bag", "-c", config, "--archive", str(archive)]),
         ("archive-verify-typo", ["archive", "verify", "-c", config, "--archive", str(tmp / "typo")]),
     ]:
         runs.append((name, *_run(*args)))
@@ -131,8 +132,8 @@ def test_every_command_speaks_the_reports_language_only(tmp_path, language):
     codes = {name: code for name, code, _ in runs}
     assert codes == {"new": 0, "check": 0, "check-json": 0, "check-person": 0, "template": 0, "sheets": 0,
                      "check-expect": 0, "build": 0, "publish": 0, "publish-again": 4, "archive-list": 0,
-                     "archive-verify": 0, "archive-verify-typo": 2, "diff": 0, "extract": 0, "check-errors": 1,
-                     "build-refused": 1, "check-yaml-error": 2, "check-invalid": 2}, runs
+                     "archive-verify": 0, "archive-bag": 0, "archive-verify-typo": 2, "diff": 0, "extract": 0,
+                     "check-errors": 1, "build-refused": 1, "check-yaml-error": 2, "check-invalid": 2}, runs
     foreign = _fragments("en" if language == "da" else "da")
     assert len(foreign) > 50
     own = Messages(language)
@@ -143,4 +144,5 @@ def test_every_command_speaks_the_reports_language_only(tmp_path, language):
     assert own("cli.stopped") in by_name["build-refused"]
     assert own("cli.published", path="").strip() in by_name["publish"]
     assert own("cli.verify_ok", path="").strip(" :") in by_name["archive-verify"]
+    assert own("cli.bag_already", path="").strip(" :") in by_name["archive-bag"]
     assert "report.version" in by_name["check-invalid"]

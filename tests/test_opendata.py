@@ -67,12 +67,12 @@ def test_the_web_edition_carries_and_links_the_data(built):
 
 def test_publish_files_the_data_and_names_it_in_the_manifest(shared_report, tmp_path):
     folder = publish(shared_report / "report.yaml", tmp_path / "archive")
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((folder / "data" / "manifest.json").read_text(encoding="utf-8"))  # the bag's payload
     assert sorted(entry["path"] for entry in manifest["data"]) == [
         "data/actions.csv", "data/administrations.csv", "data/committees.csv", "data/datapackage.json"]
-    sums = (folder / "SHA256SUMS").read_text(encoding="utf-8")
+    sums = (folder / "data" / "SHA256SUMS").read_text(encoding="utf-8")
     assert all(f"  {entry['path']}\n" in sums for entry in manifest["data"])
-    assert frictionless.validate(str(folder / "data" / "datapackage.json")).valid
+    assert frictionless.validate(str(folder / "data" / "data" / "datapackage.json")).valid
     t = Messages("da")
     assert verify(tmp_path / "archive", t) == {folder: []}
 

@@ -117,9 +117,9 @@ def test_a_restyled_edition_rebuilds_from_its_pdf_alone(restyled, tmp_path):
     assert {"brand/Tekst.ttf", "brand/logo.png", "brand/forside.png", "brand/tema 1.png",
             "templates/_closing.html.j2"} <= sources
     folder = publish(out / "report.yaml", tmp_path / "archive")  # built again from the extracted folder
-    assert next(folder.glob("*.pdf")).read_bytes() == restyled.pdf.read_bytes()
+    assert next((folder / "data").glob("*.pdf")).read_bytes() == restyled.pdf.read_bytes()
     assert verify_version(folder, Messages("da")) == []
-    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    manifest = json.loads((folder / "data" / "manifest.json").read_text(encoding="utf-8"))
     assert {e["path"] for e in manifest["inputs"] if e["role"] == "style"} == {
         "brand/Tekst.ttf", "brand/logo.png", "brand/forside.png", "brand/tema 1.png"}
 

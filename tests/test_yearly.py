@@ -188,7 +188,7 @@ def test_three_yearly_rounds(tmp_path, monkeypatch, language):
     folders = sorted(p.name for p in (plan / "build").iterdir())  # one folder per edition: 2024's is kept
     assert [name.rsplit("-", 2)[1:] for name in folders] == [["2024", "v1.0"], ["2025", "v1.0"]]
     assert all((plan / "build" / name / f"{name}.pdf").is_file() for name in folders)
-    text = " ".join(pdftotext(next((plan / "archive" / "2025" / "v1.0").glob("*.pdf"))).split())
+    text = " ".join(pdftotext(next((plan / "archive" / "2025" / "v1.0" / "data").glob("*.pdf"))).split())
     assert words["compared"].format(edition=2024, date=words["dates"]["2024"]) in text
     assert words["council"]["short"] in text
     assert words["history"] in text
@@ -226,12 +226,13 @@ def test_three_yearly_rounds(tmp_path, monkeypatch, language):
     assert by_number[30]["changed_in"] == "2026" and by_number[2]["statuses"][1:] == [None, None]
     shown = _run("history")
     assert "2024" in shown and "2025" in shown and "2026" in shown and "1.0 │ 1.0" not in shown
-    last = " ".join(pdftotext(next((plan / "archive" / "2026" / "v1.0").glob("*.pdf"))).split())
+    last = " ".join(pdftotext(next((plan / "archive" / "2026" / "v1.0" / "data").glob("*.pdf"))).split())
     assert words["compared"].format(edition=2025, date=words["dates"]["2025"]) in last
     assert "2024 2025 2026" in last  # the history page's heads: the editions, the current one included
 
     # The PDF carries this year's sheets where this year's configuration looks for them.
-    _run("extract", str(next((plan / "archive" / "2026" / "v1.0").glob("*.pdf"))), "--out", str(tmp_path / "again"))
+    pdf = next((plan / "archive" / "2026" / "v1.0" / "data").glob("*.pdf"))  # the bag's payload
+    _run("extract", str(pdf), "--out", str(tmp_path / "again"))
     assert len(list((tmp_path / "again" / "sheets" / "2026").glob("*.xlsx"))) == 4
     monkeypatch.chdir(tmp_path / "again")
     assert _run("check") == " ".join(year["t"]("cli.clean").split())

@@ -37,7 +37,7 @@ def read_history(archive: Path, config: Config) -> History:
 
 
 def _edition(published: Published, config: Config, t: Messages) -> EditionStatus:
-    data = read_data(published.folder / published.manifest["pdf"]["file"], t)
+    data = read_data(published.files / published.manifest["pdf"]["file"], t)
     report = data.get("report", {})
     labels = {s["key"]: s["label"] for s in data.get("statuses", []) if isinstance(s, dict)}
     edition = str(report.get("edition", published.manifest.get("edition", "")))

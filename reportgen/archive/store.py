@@ -1,8 +1,15 @@
-"""The archive: one folder per published version, never overwritten, verifiable.
+"""The archive: one folder per published version, never overwritten, verifiable; each a BagIt
+bag (:mod:`.bag`) whose payload is the version's own files:
 
-    archive/2017/v2.6.2017/status-paa-handlingskatalog-2017-v2.6.2017.pdf
-                           manifest.json   edition, version, date, versions, hashes, check summary
-                           SHA256SUMS      the PDF and the manifest, in sha256sum's format
+    archive/2017/v2.6.2017/bagit.txt, bag-info.txt, manifest-sha256.txt, tagmanifest-sha256.txt
+                           data/status-paa-handlingskatalog-2017-v2.6.2017.pdf
+                                data/           the edition's open data
+                                manifest.json   edition, version, date, versions, hashes, check summary
+                                SHA256SUMS      the PDF, its data and the manifest, in sha256sum's format
+
+A version published before versions were bags has its own files in the folder itself (no
+``data/`` level); it verifies as before, with a note, until ``archive bag`` (:mod:`.migrate`) moves
+them into a bag.
 """
 
 from __future__ import annotations
@@ -21,13 +28,14 @@ from .. import __version__, opendata
 from ..configuration import Config, ReportMeta
 from ..history import History
 from ..locales import Messages
-from ..paths import file_sha256, read_regular_file, shown, template_files
+from ..paths import BAG_PAYLOAD, file_sha256, is_bag, read_regular_file, shown, template_files, version_files
 from ..pdf.attachments import read_attachments, sheet_name, source_name
 from ..pipeline import Edition, load, make_edition
 from ..problems import AlreadyPublished, ConfigError, Finding, ReportgenError, Severity, read_problem
 from ..progress import Progress, silent
 from ..render import template_dirs
 from ..writers import inside, remove_stale_parts, remove_tree, write_all, write_failed
+from .bag import make_bag, validate_bag
 
 DEFAULT_ARCHIVE = Path("archive")  # beside the configuration
 MANIFEST = "manifest.json"
@@ -96,11 +104,13 @@ def _write_edition(folder: Path, edition: Edition) -> None:
     (folder / opendata.FOLDER).mkdir()
     for name, content in data.items():
         (folder / name).write_bytes(content)
-    manifest = (json.dumps(manifest_of(edition, pdf_name, data), ensure_ascii=False, indent=2) + "\n").encode()
+    about = manifest_of(edition, pdf_name, data)
+    manifest = (json.dumps(about, ensure_ascii=False, indent=2) + "\n").encode()
     (folder / MANIFEST).write_bytes(manifest)
     files = {pdf_name: edition.pdf, **data, MANIFEST: manifest}
     (folder / SUMS).write_text("".join(f"{sha256(content)}  {name}\n" for name, content in files.items()),
                                encoding="utf-8")
+    make_bag(folder, about, edition.config.messages)  # the files move into data/
     for path in sorted(folder.rglob("*"), reverse=True):  # read-only: a published version is not edited
         path.chmod(0o555 if path.is_dir() else 0o444)
 
@@ -142,8 +152,13 @@ def _inputs(edition: Edition) -> list[dict[str, str]]:
 
 @dataclasses.dataclass
 class Published:
-    folder: Path
+    folder: Path  # the version's folder
     manifest: dict[str, Any]
+
+    @property
+    def files(self) -> Path:
+        """Where its PDF, data and manifest are (a bag's ``data/``)."""
+        return version_files(self.folder)
 
 
 MAX_MANIFEST_BYTES = 16 * 1024 * 1024
@@ -151,23 +166,30 @@ MAX_MANIFEST_BYTES = 16 * 1024 * 1024
 
 def editions(archive: Path | str = DEFAULT_ARCHIVE) -> list[Published]:
     found = []
-    for manifest in sorted(Path(archive).glob(f"*/v*/{MANIFEST}")):
+    for folder in sorted(p for p in Path(archive).glob("*/v*") if p.is_dir()):
+        manifest = version_files(folder) / MANIFEST
+        if not os.path.lexists(manifest):
+            continue
         try:
             data = json.loads(read_regular_file(manifest, MAX_MANIFEST_BYTES))
-            found.append(Published(manifest.parent, data if isinstance(data, dict) else {}))
+            found.append(Published(folder, data if isinstance(data, dict) else {}))
         except (OSError, ValueError, RecursionError):
-            found.append(Published(manifest.parent, {}))
+            found.append(Published(folder, {}))
     return found
 
 
 def verify(archive: Path | str, t: Messages) -> dict[Path, list[Finding]]:
     """Recompute every hash: per version folder, the problems found (empty when intact). A folder
-    a killed ``publish`` left half-written is listed too, with its own finding."""
+    a killed ``publish`` left half-written is listed too, with its own finding. An intact version
+    published before versions were bags gets a warning that suggests ``archive bag``."""
     archive = Path(archive)
     if not archive.is_dir():
         raise ConfigError([t.finding("archive-missing", Severity.ERROR, file=str(archive))])
     folders = sorted(p for p in archive.glob("*/v*") if p.is_dir())
     report = {folder: verify_version(folder, t) for folder in folders}
+    for folder, problems in report.items():
+        if not problems and not is_bag(folder):
+            problems.append(t.finding("archive-not-bagged", Severity.WARNING, file=shown(str(folder))))
     for staging in sorted(archive.glob(f"*/{STAGING_GLOB}")):
         report[staging] = [t.finding("archive-unfinished", Severity.ERROR, file=shown(str(staging)))]
     return report
@@ -181,9 +203,20 @@ Problem = Callable[..., Finding]
 
 
 def verify_version(folder: Path, t: Messages) -> list[Finding]:
-    """What is wrong with one published version. Every file in it must be listed in SHA256SUMS with
-    its hash; the manifest must be listed there and name every other file listed (the PDF, its data)
-    with the same hash; and the inputs the PDF carries must be the manifest's."""
+    """What is wrong with one published version: a bag, what the bagit library finds (:func:`validate_bag`),
+    then reportgen's own checks of its payload (a file either names is named once); a version
+    published before versions were bags, reportgen's own checks of its folder."""
+    if not is_bag(folder):
+        return _verify_files(folder, t)
+    found = validate_bag(folder, t)
+    named = {finding.file for finding in found}
+    return found + [finding for finding in _verify_files(folder / BAG_PAYLOAD, t) if finding.file not in named]
+
+
+def _verify_files(folder: Path, t: Messages) -> list[Finding]:
+    """reportgen's own checks of a version's files. Every file in the folder must be listed in
+    SHA256SUMS with its hash; the manifest must be listed there and name every other file listed
+    (the PDF, its data) with the same hash; and the inputs the PDF carries must be the manifest's."""
     def problem(code: str, file: str, **params: Any) -> Finding:
         return t.finding(code, Severity.ERROR, file=shown(str(folder / file)), **params)
 

@@ -1,4 +1,4 @@
-"""Commands for the archive: publish, archive list/verify, extract, diff."""
+"""Commands for the archive: publish, archive list/verify/bag, extract, diff."""
 
 from __future__ import annotations
 
@@ -10,11 +10,13 @@ import click
 from click.core import ParameterSource
 from rich.table import Table
 
+from ..archive.migrate import bag_version, versions
 from ..archive.previous import changes_source
 from ..archive.store import DEFAULT_ARCHIVE, editions, extract, publish, refuse_if_published, verify
 from ..diff import after_title, describe_change, diff_editions
 from ..model import Catalogue
 from ..pipeline import edition_actions, edition_config, load, load_catalogue, merged_config
+from ..problems import ReportgenError, Severity
 from .common import (
     ConsoleProgress,
     changes_options,
@@ -65,7 +67,7 @@ def publish_command(config_path: Path, strict: bool, quiet: bool, archive_dir: P
 
 @click.group("archive")
 def archive_group() -> None:
-    """The published editions: list them, verify them."""
+    """The published editions: list them, verify them, make old ones BagIt bags."""
 
 
 @archive_group.command("list")
@@ -93,11 +95,36 @@ def archive_verify(archive_dir: Path | None, config_path: Path) -> None:
     t = language_of(config_path)
     with stops(config_path=config_path):
         report = verify(archive_of(archive_dir, config_path), t)
+    damaged = {folder for folder, problems in report.items() if any(p.severity is Severity.ERROR for p in problems)}
     for folder, problems in report.items():
-        out.print(t("cli.verify_ok" if not problems else "cli.verify_damaged", path=folder))
+        out.print(t("cli.verify_damaged" if folder in damaged else "cli.verify_ok", path=folder))
         for problem in problems:
             out.print(f"  - {t.describe(problem)}")
-    sys.exit(1 if any(report.values()) else 0)
+    sys.exit(1 if damaged else 0)
+
+
+@archive_group.command("bag")
+@click.argument("folders", nargs=-1, type=click.Path(file_okay=False, path_type=Path))
+@ARCHIVE_OPTION
+@config_option
+def archive_bag(folders: tuple[Path, ...], archive_dir: Path | None, config_path: Path) -> None:
+    """Make versions published before versions were BagIt bags into bags: their files move into
+    data/, not a byte changed (FOLDERS: version folders; default: every version of the archive).
+    A damaged version is refused (exit 2)."""
+    t = language_of(config_path)
+    with stops(config_path=config_path):
+        chosen = versions(archive_of(archive_dir, config_path), folders, t)
+    code = 0
+    for folder in chosen:
+        try:
+            bagged = bag_version(folder, t)
+        except ReportgenError as stop:
+            code = max(code, stop.exit_code)
+            for problem in stop.findings:
+                out.print(t.describe(problem))
+            continue
+        out.print(t("cli.bag_done" if bagged.done else "cli.bag_already", path=folder, files=len(bagged.files)))
+    sys.exit(code)
 
 
 @click.command("extract")
