@@ -17,7 +17,7 @@ from reportgen.cli import cli
 from reportgen.configuration import load_config
 from reportgen.paths import default_templates_dir
 from reportgen.pdf.printshop import BLEED_MM, padded
-from reportgen.pipeline import check_inputs, load, print_name
+from reportgen.pipeline import check_inputs, edition_data, load, print_name
 
 from .conftest import SAMPLE_CONFIG
 
@@ -85,6 +85,16 @@ def test_the_screen_edition_is_unchanged_by_the_print_edition(print_build, small
     assert "Trykudgave skrevet (PDF/X-4" in output and "proof-" not in output, output
     with pikepdf.open(screen) as pdf:
         assert "/OutputIntents" in pdf.Root and pdf.Root.OutputIntents[0].S == "/GTS_PDFA1"
+
+
+def test_a_build_folder_with_its_print_edition_still_reads_as_the_edition(print_build, shared_report):
+    """``--from build/<name>/`` (diff, sheets, export) reads the screen PDF's data; the print edition
+    beside it carries none and is not counted as a second PDF."""
+    _, screen, printed = print_build
+    assert printed.exists()
+    config, _ = load(shared_report / "report.yaml")
+    data = edition_data(screen.parent, config)
+    assert [a["number"] for a in data["actions"]] == [a.number for a in check_inputs(config).catalogue.actions]
 
 
 def test_the_print_edition_is_named_in_the_reports_language(tmp_path):
