@@ -7,11 +7,12 @@ once for the module, without the PDF."""
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 
 import pytest
 
-from reportgen.model import Role
+from reportgen.model import Catalogue, Role
 from reportgen.pipeline import web_edition
 
 from .test_web import axe_violations, browser, page  # noqa: F401 - the fixtures
@@ -173,4 +174,31 @@ def test_without_javascript_no_controls_no_results_and_every_action(web, browser
     assert plain.locator("article.action:visible").count() == 50
     assert plain.locator(".finder").is_hidden() and plain.locator(".filter-results-list li:visible").count() == 0
     assert plain.locator("[data-summary-theme=all] td.total").text_content() == "50"
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def long_web(sample_catalogue, tmp_path_factory):
+    """A web edition of 200 actions (the sample's, four times, renumbered), made in memory."""
+    actions = [dataclasses.replace(a, number=copy * 50 + a.number)
+               for copy in range(4) for a in sample_catalogue.actions]
+    folder = tmp_path_factory.mktemp("long-web")
+    for name, content in web_edition(Catalogue(sample_catalogue.config, actions)).items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content if isinstance(content, bytes) else content.read_bytes())
+    return (folder / "index.html").as_uri()
+
+
+@pytest.mark.parametrize("javascript", (False, True))
+def test_a_link_to_a_late_action_of_a_long_catalogue_lands_on_it(long_web, browser, javascript):  # noqa: F811
+    """What is off screen is laid out only when it comes near (content-visibility): the browser must
+    still know where an action is before anything above it has been laid out."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, java_script_enabled=javascript)
+    tab = context.new_page()
+    for fragment in ("#action-187", "#action-60", "#matrix"):
+        tab.goto(long_web + fragment)
+        tab.wait_for_function("document.readyState === 'complete'")
+        top = tab.evaluate(f"document.getElementById('{fragment[1:]}').getBoundingClientRect().top")
+        assert -2 <= top <= 2, (fragment, top)
     context.close()
