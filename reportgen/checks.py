@@ -13,11 +13,12 @@ from pathlib import Path
 from typing import Any
 
 from .configuration import Config, names
+from .fields import Edition, Problem, kind_of
 from .mentions import Link, links
 from .model import MAX_LINE, MAX_WORD, Action, Catalogue, Role
 from .problems import CheckResult, Finding, Severity
 from .sheets.files import discover
-from .sheets.layout import MAX_CELL_TEXT, TEMPLATE_VERSION, Item, Kind, choices, items
+from .sheets.layout import MAX_ACTION_NUMBER, MAX_CELL_TEXT, TEMPLATE_VERSION, Item, Kind, choices, items
 from .sheets.parallel import read_all
 from .sheets.reader import CellValue, SheetData
 
@@ -116,6 +117,7 @@ class _SheetCheck:
         roles = {a.key: values[names.administration(a.key)] or Role.NONE for a in self.config.administrations}
         self._check_marks(committees, roles, by_kind)
         self._check_mentions(values, committees, roles, by_kind)
+        self._check_fields(values, by_kind)
         if any(f.severity is Severity.ERROR for f in self.findings):
             return None, self.findings
         action = Action(
@@ -156,6 +158,10 @@ class _SheetCheck:
         text = _as_text(cell.value, self.config.report.language)
         if item.kind is Kind.NUMBER:
             return self._number(item, cell.value, text)
+        if item.field is not None and not kind_of(item.field).long:
+            read, problems = kind_of(item.field).read(cell.value, text, item.field, self.t)
+            self._problems(item, problems)
+            return read
         if item.kind in (Kind.TEXT, Kind.LONG_TEXT):
             return self._text(item, text)
         if not text:
@@ -227,6 +233,21 @@ class _SheetCheck:
                     choices=", ".join(self.rules.choices[Kind.ROLE]))
         return None
 
+    def _problems(self, item: Item, problems: list[Problem]) -> None:
+        for problem in problems:
+            self.report(problem.code, item, problem.severity, **problem.params)
+
+    def _check_fields(self, values: dict[str, Any], by_name: dict[str, Item]) -> None:
+        """Each field read without problems, against the action's other fields and the edition (an end
+        date before its start, a milestone passed while the action is open): its kind says what is wrong."""
+        flagged = {f.field for f in self.findings}
+        fields = [f for f in self.config.fields if names.field(f.key) not in flagged and values.get(names.field(f.key))]
+        edition = Edition({f.key: kind_of(f).value(values[names.field(f.key)]) for f in fields},
+                          values.get(names.STATUS), self.config.report.date,
+                          {f.key: f.label for f in self.config.fields})
+        for f in fields:
+            self._problems(by_name[names.field(f.key)], kind_of(f).relate(values[names.field(f.key)], f, edition))
+
     def _check_marks(self, committees: tuple[str, ...], roles: dict[str, Role], by_name: dict[str, Item]) -> None:
         if self.config.committees and not committees and all(
                 names.committee(c.key) in self.data.cells for c in self.config.committees):
@@ -281,9 +302,6 @@ class _SheetCheck:
         labels = [self._label(key) for key in link.fields]
         head = ", ".join(labels[:-1])
         return f"{head} {self.t('words.or')} {labels[-1]}" if head else labels[-1]
-
-
-MAX_ACTION_NUMBER = 9999  # as the sheet's own validation says
 
 
 def action_number(raw: object) -> int | None:

@@ -11,6 +11,7 @@ import difflib
 from typing import Any
 
 from .configuration import Config
+from .fields import TEXT, kind_of
 
 
 @dataclasses.dataclass
@@ -31,10 +32,14 @@ class ActionChange:
         return {k: v for k, v in dataclasses.asdict(self).items() if v not in (None, [], {})}
 
 
-def diff_editions(old: dict[str, Any], new: dict[str, Any], words: bool = False) -> list[ActionChange]:
-    """Per action: added, dropped, or what changed (status, person, marks, which text fields)."""
+def diff_editions(old: dict[str, Any], new: dict[str, Any], words: bool = False,
+                  config: Config | None = None) -> list[ActionChange]:
+    """Per action: added, dropped, or what changed (status, person, marks, which fields). A field's values
+    compare as its kind compares them (``config``'s fields, else those the new edition's data records)."""
     before = {int(a["number"]): a for a in old["actions"]}
     after = {int(a["number"]): a for a in new["actions"]}
+    kinds = ({f.key: f.kind for f in config.fields} if config is not None else
+             {str(f.get("key")): str(f.get("kind", TEXT)) for f in new.get("fields", []) if isinstance(f, dict)})
     changes = []
     for number in sorted(before.keys() | after.keys()):
         if number not in before:
@@ -42,13 +47,14 @@ def diff_editions(old: dict[str, Any], new: dict[str, Any], words: bool = False)
         elif number not in after:
             changes.append(ActionChange(number, before[number]["title"], "dropped"))
         else:
-            change = _compare(before[number], after[number], words)
+            change = _compare(before[number], after[number], words, kinds)
             if change:
                 changes.append(change)
     return changes
 
 
-def _compare(a: dict[str, Any], b: dict[str, Any], words: bool) -> ActionChange | None:
+def _compare(a: dict[str, Any], b: dict[str, Any], words: bool, kinds: dict[str, str]) -> ActionChange | None:
+    """What changed in one action; a field's value is compared as its kind (in the new edition's fields) compares."""
     change = ActionChange(int(b["number"]), b["title"], "changed")
     for attr, key in (("status", "status"), ("responsible", "responsible"), ("title_change", "title")):
         if a.get(key) != b.get(key):
@@ -59,7 +65,8 @@ def _compare(a: dict[str, Any], b: dict[str, Any], words: bool) -> ActionChange 
     change.roles = {k: (roles_a.get(k, "none"), roles_b.get(k, "none")) for k in sorted(roles_a.keys() | roles_b.keys())
                     if roles_a.get(k, "none") != roles_b.get(k, "none")}
     texts_a, texts_b = a.get("texts", {}), b.get("texts", {})
-    change.fields = [k for k in dict.fromkeys([*texts_a, *texts_b]) if texts_a.get(k, "") != texts_b.get(k, "")]
+    change.fields = [k for k in dict.fromkeys([*texts_a, *texts_b])
+                     if not kind_of(kinds.get(k, TEXT)).same(texts_a.get(k, ""), texts_b.get(k, ""))]
     if words:
         change.words = {k: word_diff(texts_a.get(k, ""), texts_b.get(k, "")) for k in change.fields}
     changed = (change.status or change.responsible or change.title_change or change.committees_added

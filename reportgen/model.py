@@ -12,6 +12,7 @@ import enum
 from typing import Any
 
 from .configuration import Config, Status, Theme
+from .fields import Value, kind_of
 
 MAX_LINE = 300  # characters of a one-line text (a title): a long title of 250 prints; 32,767 would not
 MAX_WORD = 100  # characters without a space: longer than any real word, and than most web addresses
@@ -32,7 +33,7 @@ class Action:
     responsible: str
     committees: tuple[str, ...]                  # keys of the committees involved
     roles: dict[str, Role]                       # administration key -> role
-    texts: dict[str, str]                        # field key -> cell text (may be "")
+    texts: dict[str, str]                        # field key -> its kind's canonical text (may be ""); see values
     source: str = ""                             # the sheet it came from
 
     @property
@@ -74,6 +75,10 @@ class Catalogue:
             ThemeGroup(theme, sorted((a for a in self.actions if a.theme == theme.number), key=lambda a: a.number))
             for theme in self.config.themes
         ]
+
+    def values(self, action: Action) -> dict[str, Value]:
+        """The action's fields as typed values (a date, a Decimal, text, or None), each read by its kind."""
+        return {f.key: kind_of(f).value(action.texts.get(f.key, "")) for f in self.config.fields}
 
     def status_of(self, action: Action) -> Status:
         status = self.config.status(action.status)

@@ -2,7 +2,7 @@
 one workbook.
 
 Three tables, one fact a row: ``actions.csv`` (one row per action: number, title, theme, status,
-responsible, every configured text field), ``committees.csv`` (one row per action and committee
+responsible, every configured field, typed by its kind), ``committees.csv`` (one row per action and committee
 involved) and ``administrations.csv`` (one row per action and administration with a role). The
 CSV is UTF-8 with a byte-order mark, ";"-separated and CRLF-terminated, so that Excel (Danish
 settings) and LibreOffice open it with "æøå" intact; ``datapackage.json`` declares exactly that,
@@ -16,7 +16,8 @@ import io
 import json
 from typing import Any
 
-from .configuration import slugify
+from .configuration import ActionField, slugify
+from .fields import kind_of
 from .model import Catalogue, Role
 
 DELIMITER = ";"
@@ -33,14 +34,21 @@ def tables(catalogue: Catalogue) -> list[Table]:
     statuses = {status.key: status.label for status in config.statuses}
     actions = [{"number": a.number, "title": a.title, "theme": a.theme, "theme_heading": themes.get(a.theme, ""),
                 "status": a.status, "status_label": statuses.get(a.status, a.status), "responsible": a.responsible,
-                **{f.key: a.texts.get(f.key, "") for f in config.fields}} for a in catalogue.actions]
+                **{f.key: _data(f, a.texts.get(f.key, "")) for f in config.fields}} for a in catalogue.actions]
     action_fields = [_field("number", "integer", t("report.number")), _field("title", "string", t("report.action")),
                      _field("theme", "integer", t("sheet.theme")), _field("theme_heading", "string", t("report.theme")),
                      _field("status", "string", t("report.status")),
                      _field("status_label", "string", t("report.status")),
                      _field("responsible", "string", t("report.responsible"))]
-    action_fields += [_field(f.key, "string", f.label, f.help) for f in config.fields]
+    action_fields += [_field(f.key, "string", f.label, f.help) | kind_of(f).table(f) for f in config.fields]
     return [(TABLES[0], action_fields, actions), _committees(catalogue), _administrations(catalogue)]
+
+
+def _data(field: ActionField, text: str) -> Any:
+    """A field's value in the tables: text as written, a date as a date, an amount as a number ("" when empty);
+    the CSV writes a date as 2018-03-01 and a number with a point, as its Table Schema type reads them."""
+    value = kind_of(field).value(text) if text else None
+    return "" if value is None else value
 
 
 TABLES = ("actions", "committees", "administrations")

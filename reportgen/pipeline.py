@@ -272,7 +272,7 @@ def _changes(catalogue: Catalogue, since: Path | None) -> tuple[list[ActionChang
                              for a in edition_actions(data, Path(since), config.messages)]).to_dict()
     compared = Compared(edition, str(report.get("version", "")), local_date(str(report.get("date", "")),
                                                                             config.messages), Path(since))
-    return diff_editions(old, catalogue.to_dict()), compared
+    return diff_editions(old, catalogue.to_dict(), config=config), compared
 
 
 def local_date(iso: str, t: Messages) -> str:

@@ -164,7 +164,7 @@ def diff_command(config_path: Path, strict: bool, quiet: bool, old: Path, new: P
     t = config.messages
     if result is not None and result.errors and not quiet:
         err.print(t("cli.diff_inputs_errors", errors=len(result.errors)))
-    changes = diff_editions(before.to_dict(), after.to_dict(), words=words)
+    changes = diff_editions(before.to_dict(), after.to_dict(), words=words, config=after.config)
     if fmt == "json":
         out.print_json(json.dumps([c.to_dict() for c in changes], ensure_ascii=False))
         return

@@ -11,6 +11,7 @@ from ..pipeline import load
 from ..problems import ConfigError, Severity
 from ..round.change import Changed, RoundChange
 from ..round.sheets import write_round
+from ..sheets.layout import MAX_ACTION_NUMBER
 from .common import common_options, err, out, print_findings
 
 
@@ -73,7 +74,7 @@ def _said(config: Config, changed: Changed, quiet: bool) -> None:
 @round_group.command("add")
 @common_options
 @ROUND_OPTION
-@click.argument("number", type=click.IntRange(1, 9999))
+@click.argument("number", type=click.IntRange(1, MAX_ACTION_NUMBER))
 @click.option("--title", required=True, help="The action's title.")
 @click.option("--theme", required=True, help="Its theme: number or heading.")
 @click.option("--responsible", required=True, help="Who answers for it.")
@@ -87,7 +88,7 @@ def round_add(config_path: Path, strict: bool, quiet: bool, round_file: Path | N
 @round_group.command("drop")
 @common_options
 @ROUND_OPTION
-@click.argument("number", type=click.IntRange(1, 9999))
+@click.argument("number", type=click.IntRange(1, MAX_ACTION_NUMBER))
 def round_drop(config_path: Path, strict: bool, quiet: bool, round_file: Path | None, number: int) -> None:
     """Drop an action from the round: its sheet is removed and it is no longer expected."""
     config, _ = load(config_path)
@@ -97,7 +98,7 @@ def round_drop(config_path: Path, strict: bool, quiet: bool, round_file: Path | 
 @round_group.command("move")
 @common_options
 @ROUND_OPTION
-@click.argument("number", type=click.IntRange(1, 9999))
+@click.argument("number", type=click.IntRange(1, MAX_ACTION_NUMBER))
 @click.option("--to", "responsible", required=True, help="The person who answers for it now.")
 def round_move(config_path: Path, strict: bool, quiet: bool, round_file: Path | None, number: int,
                responsible: str) -> None:

@@ -342,6 +342,8 @@ _ERROR_KINDS = {
     "path_part": "path_part", "file_kind": "file_kind", "running_line_brace": "running_line_brace",
     "running_line_placeholder": "running_line_placeholder", "image_alt_missing": "image_alt_missing",
     "not_unique": "not_unique", "hyphenation_mismatch": "hyphenation_mismatch", "mentions_field": "mentions_field",
+    "field_kind": "field_kind", "field_option": "field_option", "field_choices": "field_choices",
+    "field_after": "field_after", "field_done": "field_done",
 }
 
 
@@ -350,7 +352,7 @@ def _validation_findings(exc: ValidationError, where: str, lines: dict[KeyPath, 
     t = Messages(language)
     findings = []
     for error in exc.errors():
-        loc: KeyPath = tuple(error["loc"])
+        loc: KeyPath = tuple(error["loc"]) + tuple((error.get("ctx") or {}).get("at", ()))  # a model's rule says where
         line = next((lines[loc[:n]] for n in range(len(loc), -1, -1) if loc[:n] in lines), None)
         findings.append(_finding("config-invalid", where, line, Severity.ERROR, language, key=_dotted(loc) or "(top)",
                                  detail=_detail(t, error)))

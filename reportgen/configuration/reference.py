@@ -27,6 +27,7 @@ from typing import Any, Union
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from ..fields import KINDS
 from ..paths import default_templates_dir
 from . import schema
 from .glyphs import FONTS_DIR, SYMBOL_FONTS, TEXT_FONT, _cmap
@@ -209,6 +210,21 @@ def _symbols() -> list[str]:
     return lines
 
 
+def _kinds() -> list[str]:
+    """Every kind of field (``reportgen/fields/``), from its module's own description."""
+    lines = ["## Field kinds", "",
+             "A field's `kind` says what it holds: how its sheet cell is written and read, what check finds wrong, how "
+             "the report prints it, its type in the open data, how `diff` compares it and the next round carries it. "
+             "Each kind is one module of `reportgen/fields/`.", "",
+             "| kind | keys it takes | Table Schema type | what it is |", "|---|---|---|---|"]
+    for name, kind in sorted(KINDS.items(), key=lambda item: (item[0] != "text", item[0])):
+        doc = " ".join((sys.modules[type(kind).__module__].__doc__ or "").split()).replace("``", "`")
+        table = kind.table_type + (f" ({kind.table_format})" if kind.table_format else "")
+        options = ", ".join(f"`{option}`" for option in sorted(kind.options)) or "—"
+        lines.append(f"| `{name}` | {options} | {table} | {_cell(doc)} |")
+    return [*lines, ""]
+
+
 def _ranges(points: list[int]) -> list[str]:
     """Code points as ranges (gaps of a few unassigned points closed)."""
     spans: list[list[int]] = []
@@ -244,6 +260,7 @@ def reference() -> str:
         lines += ["| key | type | default | meaning | example |", "|---|---|---|---|---|"]
         lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
         lines.append("")
+    lines += _kinds()
     lines += _symbols()
     return "\n".join(lines) + "\n"
 

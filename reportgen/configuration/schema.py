@@ -24,13 +24,16 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    SerializerFunctionWrapHandler,
     StringConstraints,
     ValidationInfo,
     field_validator,
+    model_serializer,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from ..fields import KINDS, TEXT
 from ..locales import Messages, format_text
 from .names import slugify
 
@@ -283,8 +286,11 @@ class Theme(_Pictured):
     """What the picture shows: required with an image."""
 
 
+Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
 class ActionField(_Model):
-    """A text field of an action: a row of the standard sheet and a paragraph of the action's page, in this order."""
+    """A field of an action: a row of the standard sheet and a paragraph of the action's page, in this order."""
 
     key: Key
     """The field's key (a-z, 0-9, `_`, starting with a letter): the sheet's defined name `rg_field_<key>` and the key
@@ -297,9 +303,55 @@ class ActionField(_Model):
     """The guidance beside the cell in the sheet and in its guide tab. Example: What is the action to achieve?"""
     show_label: bool = True
     """Print the label before the text; `false`: the text alone (as the description under the action's title)."""
+    kind: str = TEXT
+    """What the field holds, one of the kinds under "Field kinds" below: `text` (paragraphs, bullets) or a typed
+    value, checked, printed and typed in the open data its own way. Example: date"""
+    total: bool = False
+    """An `amount` field: print its sum per theme and in all in the status summary. Example: true"""
+    after: Key | None = None
+    """A `date` field: the key of the date field it may not come before (an end date after its start); earlier is
+    an error. Example: start"""
+    done: list[Key] = []
+    """A `date` field as a milestone: the statuses (keys) in which its date may have passed; a date before the
+    edition's date while the action has another status is a warning. Example: [finished]"""
+    choices: list[Phrase] = []
+    """A `choice` field: the choices of its drop-down, as printed. Example: [Low, Medium, High]"""
 
+    @field_validator("kind")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        if value not in KINDS:
+            raise PydanticCustomError("field_kind", "not a kind of field: {value}",
+                                      {"value": value, "known": ", ".join(KINDS)})
+        return value
 
-Phrase = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+    @model_validator(mode="after")
+    def _options_fit_the_kind(self) -> ActionField:
+        taken = KINDS[self.kind].options
+        given = {"total": self.total, "after": self.after, "done": self.done, "choices": self.choices}
+        wrong = next((option for option, value in given.items() if value and option not in taken), None)
+        if wrong:
+            raise PydanticCustomError("field_option", "{option} is not for a {kind} field",
+                                      {"option": wrong, "kind": self.kind})
+        if "choices" in taken and not self.choices:
+            raise PydanticCustomError("field_choices", "a choice field needs choices", {})
+        return self
+
+    @model_serializer(mode="wrap")
+    def _kindless_as_before(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A text field is written as before there were kinds (the edition's data.json, the same bytes)."""
+        data: dict[str, Any] = handler(self)
+        for key, default in (("kind", TEXT), ("total", False), ("after", None), ("done", []), ("choices", [])):
+            if data.get(key, default) == default:
+                data.pop(key, None)
+        return data
+
+    @property
+    def signature(self) -> tuple[object, ...]:
+        """What the standard sheet's signature holds of the field: its key and whether it is required, and
+        its kind (and choices) when it is not text, so a configuration from before kinds keeps its signature."""
+        shape: tuple[object, ...] = (self.key, self.required)
+        return shape if self.kind == TEXT else (*shape, self.kind, *self.choices)
 
 
 class Committee(_Model):
@@ -566,6 +618,21 @@ class Config(_Model):
         return self
 
     @model_validator(mode="after")
+    def _fields_refer_to_what_exists(self) -> Config:
+        dates = [f.key for f in self.fields if f.kind == "date"]
+        statuses = [s.key for s in self.statuses]
+        for i, field in enumerate(self.fields):  # "at": the key path the finding names (see loading)
+            if field.after is not None and (field.after not in dates or field.after == field.key):
+                others = ", ".join(key for key in dates if key != field.key)
+                raise PydanticCustomError("field_after", "not a date field: {value}",
+                                          {"value": field.after, "known": others, "at": ("fields", i, "after")})
+            unknown = [key for key in field.done if key not in statuses]
+            if unknown:
+                raise PydanticCustomError("field_done", "not a status: {value}", {
+                    "value": unknown[0], "known": ", ".join(statuses), "at": ("fields", i, "done")})
+        return self
+
+    @model_validator(mode="after")
     def _hyphenation_spells_its_word(self) -> Config:
         for word, breaks in self.hyphenation.items():
             if breaks.replace("-", "").casefold() != word.casefold():
@@ -625,7 +692,7 @@ class Config(_Model):
         say): it may still read, but it may lack a field or offer outdated choices.
         """
         shape = {
-            "fields": [(f.key, f.required) for f in self.fields],
+            "fields": [f.signature for f in self.fields],
             "themes": [t.number for t in self.themes],
             "committees": [c.key for c in self.committees],
             "administrations": [a.key for a in self.administrations],

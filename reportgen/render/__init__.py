@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import dataclasses
 import traceback
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from markupsafe import Markup, escape
 
-from ..configuration import Config
+from ..configuration import ActionField, Config
 from ..diff import ActionChange, after_title, describe_change
+from ..fields import kind_of
 from ..locales import Messages
 from ..model import Action, Catalogue, Role
 from ..paths import default_templates_dir
@@ -43,6 +45,7 @@ def environment(config: Config) -> jinja2.Environment:
     months = config.messages("words.months")
     words = tuple(sorted(config.hyphenation.items()))
     env.filters["cell"] = lambda text: to_html(text, months, words)
+    env.filters["field"] = lambda text, field: field_html(text, field, config.messages, months, words)
     env.filters["words"] = lambda text: with_word_breaks(text, words)
     env.filters["longest_unbroken"] = lambda text: longest_unbroken(text, words)
     env.filters["hyphenated"] = lambda text: hyphenated(text, config.report.language, words)
@@ -56,6 +59,26 @@ def environment(config: Config) -> jinja2.Environment:
 def megabytes(size: int, mark: str) -> str:
     """A file's size in megabytes, one decimal, with the language's decimal mark ("1,1")."""
     return f"{size / 1_000_000:.1f}".replace(".", mark)
+
+
+def field_html(text: str, field: ActionField, t: Messages, months: str, words: tuple[tuple[str, str], ...]) -> Markup:
+    """A field's value as safe HTML, as its kind prints it: text as cell text (paragraphs, bullets);
+    any other kind as one paragraph, a link as a real link to its http(s) address (checked when read)."""
+    kind = kind_of(field)
+    if kind.long:
+        return to_html(text, months, words)
+    href = kind.href(text)
+    if href:
+        return Markup('<p><a class="field-link" href="{}">{}</a></p>').format(href, kind.printed(text, t))
+    return Markup('<p>{}</p>').format(kind.printed(text, t))  # the label runs into it (with_label)
+
+
+def totals(catalogue: Catalogue, actions: list[Action]) -> dict[str, str]:
+    """The printed sum of each amount field configured with ``total: true`` over ``actions`` (by field key)."""
+    fields = [field for field in catalogue.config.fields if field.total]
+    sums = {field.key: sum((v for a in actions if isinstance(v := catalogue.values(a)[field.key], Decimal)), Decimal())
+            for field in fields}
+    return {field.key: kind_of(field).printed(str(sums[field.key]), catalogue.config.messages) for field in fields}
 
 
 def with_label(html: Markup, label: str) -> Markup:
@@ -88,6 +111,8 @@ def context(catalogue: Catalogue, changes: list[ActionChange] | None = None,
         "actions": catalogue.actions,
         "status_of": catalogue.status_of,
         "role_mark": lambda action, key: _role_mark(config, action, key),
+        "totals": lambda actions: totals(catalogue, actions),
+        "total_fields": [f for f in config.fields if f.total],
         "status_counts": lambda actions: {s.key: sum(a.status == s.key for a in actions) for s in config.statuses},
         "describe_change": lambda change: describe_change(change, config),
         "after_title": after_title,
@@ -101,10 +126,13 @@ def printable(catalogue: Catalogue) -> Catalogue:
     """The catalogue as the pages print it: a run without spaces longer than any real word (in a
     title, a name, a text) with a break opportunity every few characters (``break_long_words``);
     the data (CSV, JSON, the archive) keeps what the sheet said."""
+    long = {f.key for f in catalogue.config.fields if kind_of(f).long}  # a date, a link: printed by its kind
+
     def printed(action: Action) -> Action:
         return dataclasses.replace(action, title=break_long_words(action.title),
                                    responsible=break_long_words(action.responsible),
-                                   texts={key: break_long_words(text) for key, text in action.texts.items()})
+                                   texts={key: break_long_words(text) if key in long else text
+                                          for key, text in action.texts.items()})
     return dataclasses.replace(catalogue, actions=[printed(action) for action in catalogue.actions])
 
 

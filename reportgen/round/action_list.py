@@ -23,16 +23,16 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 
 from ..checks import action_number
-from ..configuration import Config, names
+from ..configuration import Config
 from ..locales import Messages
 from ..paths import read_regular_file
 from ..problems import Finding, Severity, read_problem
 from ..sheets.files import SheetFile, screen
-from ..sheets.layout import theme_choice
+from ..sheets.layout import MAX_ACTION_NUMBER, sheet_cells, theme_choice
 from ..sheets.reader import open_workbook
 
 MAX_LIST_BYTES = 5 * 1024 * 1024
-MAX_ROWS = 10_000           # actions (an action number is at most 9999)
+MAX_ROWS = MAX_ACTION_NUMBER + 1  # rows of actions: one more than the highest number
 MAX_COLUMNS = 200
 MAX_TEXT = 32_767           # what one Excel cell holds
 CSV_SUFFIXES = {".csv", ".txt"}
@@ -54,16 +54,9 @@ class ListedAction:
     previous: int | None = None  # its number in the edition carried from, where it changed
 
     def sheet_values(self, config: Config) -> dict[str, object]:
-        """The standard sheet's cells (by defined name) this row fills in."""
-        theme = config.theme(self.theme)
-        status = config.status(self.status) if self.status else None
-        values: dict[str, object] = {
-            names.NUMBER: self.number, names.TITLE: self.title,
-            names.THEME: theme_choice(theme.number, theme.heading) if theme else None,
-            names.STATUS: status.label if status else None, names.RESPONSIBLE: self.responsible or None,
-        }
-        values.update({names.field(key): text for key, text in self.texts.items() if text})
-        return values
+        """The standard sheet's cells (by defined name) this row fills in (no marks: the owner's)."""
+        return sheet_cells(config, number=self.number, title=self.title, theme=self.theme, status=self.status,
+                           responsible=self.responsible, texts=self.texts)
 
 
 def column_names(config: Config) -> dict[str, str]:
@@ -281,7 +274,7 @@ class _RowCheck:
             return None
         number = action_number(self.raw("previous"))
         if number is None:
-            self.problem("list-number-invalid", "previous", value=text)
+            self.problem("list-number-invalid", "previous", value=text, limit=MAX_ACTION_NUMBER)
         return number
 
     def _number(self) -> int | None:
@@ -291,7 +284,7 @@ class _RowCheck:
             return None
         number = action_number(self.raw("number"))
         if number is None:
-            self.problem("list-number-invalid", "number", value=text)
+            self.problem("list-number-invalid", "number", value=text, limit=MAX_ACTION_NUMBER)
         return number
 
     def _theme(self) -> int | None:

@@ -14,12 +14,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..configuration import Config, names
+from ..configuration import Config
 from ..configuration.matching import Kind, find, fold
+from ..fields import kind_of
 from ..locales import Messages
 from ..model import Action, Role
 from ..problems import Finding, Severity
-from ..sheets.layout import theme_choice
+from ..sheets.layout import sheet_cells
 
 _FINDING: dict[Kind, str] = {"themes": "carry-theme", "committees": "carry-committee",
                              "administrations": "carry-administration", "statuses": "carry-status",
@@ -77,35 +78,27 @@ class Carrier:
 
     def values(self, action: Action) -> dict[str, object]:
         """The sheet's cells (by defined name) for ``action``, in this configuration's terms."""
-        t, n = self.config.messages, action.number
-        theme = self.config.theme(self.target("themes", action.theme, n) or 0)
-        status = self.config.status(self.target("statuses", action.status, n) or "")
-        committees = {self.target("committees", key, n) for key in action.committees}
-        roles: dict[object, Role] = {}
+        n = action.number
+        theme = self.target("themes", action.theme, n)
+        status = self.target("statuses", action.status, n)
+        committees = {str(new) for new in (self.target("committees", key, n) for key in action.committees) if new}
+        roles: dict[str, Role] = {}
         for key, role in action.roles.items():
             if role is Role.NONE:
                 continue
             new = self.target("administrations", key, n)
             if new is not None and _RANK[role] > _RANK[roles.get(new, Role.NONE)]:
                 roles[new] = role
-        texts: dict[object, str] = {}
+        carried: dict[str, list[str]] = {}
         for key, text in action.texts.items():
             if text.strip():
                 new = self.target("fields", key, n)
                 if new is not None:
-                    texts[new] = f"{texts[new]}\n\n{text}" if texts.get(new) else text
-        values: dict[str, object] = {
-            names.NUMBER: n, names.TITLE: action.title,
-            names.THEME: theme_choice(theme.number, theme.heading) if theme else None,
-            names.STATUS: status.label if status else None, names.RESPONSIBLE: action.responsible or None,
-        }
-        for c in self.config.committees:
-            values[names.committee(c.key)] = t("choice.yes") if c.key in committees else t("choice.no")
-        for a in self.config.administrations:
-            values[names.administration(a.key)] = t(f"role.{roles.get(a.key, Role.NONE).value}")
-        for f in self.config.fields:
-            values[names.field(f.key)] = texts.get(f.key) or None
-        return values
+                    carried.setdefault(new, []).append(text)
+        texts = {f.key: kind_of(f).carry(carried.get(f.key, [])) for f in self.config.fields}
+        return sheet_cells(self.config, number=n, title=action.title, theme=theme, status=status,
+                           responsible=action.responsible, texts=texts, committees=committees,
+                           roles={key: role.value for key, role in roles.items()})
 
     def findings(self) -> list[Finding]:
         """One warning per old item that was not carried, with the actions it concerns."""

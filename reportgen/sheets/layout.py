@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+from collections.abc import Collection, Mapping
 
-from ..configuration import Config, names
+from ..configuration import ActionField, Config, names
+from ..fields import kind_of
 
 TEMPLATE_VERSION = 1
 MAX_CELL_TEXT = 32_767  # what Excel itself can hold in one cell
+MAX_ACTION_NUMBER = 9999  # the highest action number: the sheet's validation and the checks
 
 
 class Kind(str, enum.Enum):
@@ -34,6 +37,7 @@ class Item:
     required: bool = False
     section: str = ""  # the section heading the item is listed under
     key: str = ""      # committee / administration / field key
+    field: ActionField | None = None  # a field's configuration (its kind)
 
 
 def items(config: Config) -> list[Item]:
@@ -60,7 +64,7 @@ def items(config: Config) -> list[Item]:
         for a in config.administrations
     ]
     out += [
-        Item(names.field(f.key), f.label, Kind.LONG_TEXT, f.help, f.required, texts, f.key)
+        Item(names.field(f.key), f.label, Kind.LONG_TEXT, f.help, f.required, texts, f.key, f)
         for f in config.fields
     ]
     return out
@@ -79,3 +83,28 @@ def choices(config: Config) -> dict[Kind, list[str]]:
         Kind.YES_NO: [t("choice.yes"), t("choice.no")],
         Kind.ROLE: [t("role.anchoring"), t("role.interest"), t("role.none")],
     }
+
+
+def sheet_cells(config: Config, *, number: int, title: str, theme: int | None, status: str | None, responsible: str,
+                texts: Mapping[str, str], committees: Collection[str] | None = None,
+                roles: Mapping[str, str] | None = None) -> dict[str, object]:
+    """The standard sheet's cells (by defined name) that show one action: the only place a value becomes a
+    cell. ``theme``, ``status``: this configuration's (None: left for the owner); ``committees``, ``roles``
+    (administration key -> role value): None leaves the marks blank; each field's kind writes its cell."""
+    t = config.messages
+    found_theme = config.theme(theme) if theme is not None else None
+    found_status = config.status(status) if status is not None else None
+    values: dict[str, object] = {
+        names.NUMBER: number, names.TITLE: title,
+        names.THEME: theme_choice(found_theme.number, found_theme.heading) if found_theme else None,
+        names.STATUS: found_status.label if found_status else None, names.RESPONSIBLE: responsible or None,
+    }
+    if committees is not None:
+        for c in config.committees:
+            values[names.committee(c.key)] = t("choice.yes") if c.key in committees else t("choice.no")
+    if roles is not None:
+        for a in config.administrations:
+            values[names.administration(a.key)] = t(f"role.{roles.get(a.key, 'none')}")
+    for f in config.fields:
+        values[names.field(f.key)] = kind_of(f).cell(texts.get(f.key, ""), t)
+    return values

@@ -25,11 +25,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..configuration import Config, names
+from ..fields import kind_of
 from ..locales import Messages
-from ..model import Action, Role
+from ..model import Action
 from ..problems import CheckResult, Finding, Severity
 from ..writers import write_bytes, write_failed
-from .layout import TEMPLATE_VERSION, Item, Kind, choices, items, theme_choice
+from .layout import MAX_ACTION_NUMBER, TEMPLATE_VERSION, Item, Kind, choices, items, sheet_cells
 
 INPUT_FILL = PatternFill("solid", fgColor="FFF6CC")
 ERROR_FILL = PatternFill("solid", fgColor="F4B6B0")
@@ -37,7 +38,6 @@ WARNING_FILL = PatternFill("solid", fgColor="FBE29A")
 SECTION_FILL = PatternFill("solid", fgColor="DCE6F0")
 HEADER_FILL = PatternFill("solid", fgColor="BFCFE0")
 WRAP_TOP = Alignment(wrap_text=True, vertical="top")
-ROW_HEIGHT = {Kind.LONG_TEXT: 120}
 LIST_NAMES = {Kind.THEME: names.choice_list("themes"), Kind.STATUS: names.choice_list("statuses"),
               Kind.YES_NO: names.choice_list("yes_no"), Kind.ROLE: names.choice_list("roles")}
 FIRST_ITEM_ROW = 5
@@ -184,48 +184,58 @@ def _write_feedback(wb: Workbook, config: Config, feedback: list[Finding], cells
 
 
 def _write_item(wb: Workbook, ws: Worksheet, row: int, item: Item, value: Any,
-                validations: dict[Kind, DataValidation], t: Messages) -> None:
+                validations: dict[str, DataValidation], t: Messages) -> None:
     ws.cell(row, 1, item.label + (" *" if item.required else "")).alignment = WRAP_TOP
     cell = ws.cell(row, 2, value)
     cell.fill = INPUT_FILL
     cell.alignment = WRAP_TOP
     help_text = " ".join(filter(None, [item.help, t("sheet.required") if item.required else ""]))
-    if item.kind is Kind.LONG_TEXT:
-        help_text = " ".join(filter(None, [help_text, t("sheet.text_help")]))
+    if item.field is not None:  # a field: its kind says how the cell is written
+        kind = kind_of(item.field)
+        help_text = " ".join(filter(None, [help_text, kind.help(item.field, t)]))
+        if kind.number_format:
+            cell.number_format = kind.number_format
+        validation = kind.validation(item.field, t, names.choice_list(f"field_{item.key}"))
+        if validation is not None:
+            validations[item.name] = validation
+        if kind.row_height:
+            ws.row_dimensions[row].height = kind.row_height
     ws.cell(row, 3, help_text).alignment = WRAP_TOP
     ws.cell(row, 3).font = Font(italic=True, color="555555")
     if item.kind is Kind.NUMBER:
         cell.number_format = "0"
-    if item.kind in validations:
-        validations[item.kind].add(cell.coordinate)
-    if item.kind in ROW_HEIGHT:
-        ws.row_dimensions[row].height = ROW_HEIGHT[item.kind]
+    for key in (item.kind, item.name):
+        if key in validations:
+            validations[key].add(cell.coordinate)
     ref = f"{quote_sheetname(ws.title)}!${cell.column_letter}${row}"
     wb.defined_names[item.name] = DefinedName(item.name, attr_text=ref)
 
 
-def _validations(config: Config) -> dict[Kind, DataValidation]:
+def _validations(config: Config) -> dict[str, DataValidation]:
     t = config.messages
-    out = {
+    out: dict[str, DataValidation] = {
         kind: DataValidation(type="list", formula1=name, allow_blank=True, showErrorMessage=True,
                              errorTitle=t("sheet.col_value"), error=t("findings.choice-unknown.fix", choices="…"))
         for kind, name in LIST_NAMES.items()
     }
-    out[Kind.NUMBER] = DataValidation(type="whole", operator="between", formula1="1", formula2="9999",
+    out[Kind.NUMBER] = DataValidation(type="whole", operator="between", formula1="1", formula2=str(MAX_ACTION_NUMBER),
                                       allow_blank=True, showErrorMessage=True,
                                       error=t("findings.number-invalid.fix"))
     return out
 
 
 def _write_lists(wb: Workbook, config: Config) -> None:
+    """The drop-downs' choices, a column each: the standard lists, then a choice field's own."""
     ws = wb.create_sheet(config.messages("sheet.lists"))
     ws.sheet_state = "hidden"
-    for col, (kind, values) in enumerate(choices(config).items(), start=1):
+    lists = [(LIST_NAMES[kind], values) for kind, values in choices(config).items()]
+    lists += [(names.choice_list(f"field_{f.key}"), kind_of(f).sheet_choices(f)) for f in config.fields]
+    for col, (name, values) in enumerate([(name, values) for name, values in lists if values], start=1):
         for row, value in enumerate(values, start=1):
             ws.cell(row, col, value)
         letter = ws.cell(1, col).column_letter
         ref = f"{quote_sheetname(ws.title)}!${letter}$1:${letter}${len(values)}"
-        wb.defined_names[LIST_NAMES[kind]] = DefinedName(LIST_NAMES[kind], attr_text=ref)
+        wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
 def _write_meta(wb: Workbook, config: Config) -> None:
@@ -288,20 +298,6 @@ def _write_guide(ws: Worksheet, config: Config) -> None:
 
 def sheet_values(config: Config, action: Action) -> dict[str, object]:
     """The cell values that show ``action`` in the standard sheet."""
-    t = config.messages
-    theme = config.theme(action.theme)
-    status = config.status(action.status)
-    values: dict[str, object] = {
-        names.NUMBER: action.number,
-        names.TITLE: action.title,
-        names.THEME: theme_choice(theme.number, theme.heading) if theme else str(action.theme),
-        names.STATUS: status.label if status else action.status,
-        names.RESPONSIBLE: action.responsible,
-    }
-    for c in config.committees:
-        values[names.committee(c.key)] = t("choice.yes") if c.key in action.committees else t("choice.no")
-    for a in config.administrations:
-        values[names.administration(a.key)] = t(f"role.{action.roles.get(a.key, Role.NONE).value}")
-    for f in config.fields:
-        values[names.field(f.key)] = action.texts.get(f.key) or None
-    return values
+    return sheet_cells(config, number=action.number, title=action.title, theme=action.theme, status=action.status,
+                       responsible=action.responsible, texts=action.texts, committees=action.committees,
+                       roles={key: role.value for key, role in action.roles.items()})
