@@ -31,8 +31,11 @@ from reportgen.problems import BuildError, ConfigError, Severity
 from reportgen.render import WEB, render_html, template_dirs
 from reportgen.render.assets import Assets
 from reportgen.render.text import (
+    BREAK,
     SOFT_HYPHEN,
+    break_long_words,
     hyphenated,
+    longest_unbroken,
     plain_words,
     to_html,
     web_links,
@@ -720,3 +723,20 @@ def test_a_web_heading_breaks_long_words_where_the_dictionary_lets_it():
         f'<span class="hy">Familie{s}forvaltningens</span> Kom{s}mu{s}ni{s}ka{s}tions{s}stra{s}tegi')
     assert hyphenated("Kommunikationsstrategi & Familieforvaltningen", "xx", listed) == (
         f'Kommunikationsstrategi &amp;<span class="hy"> Familie{s}forvaltningen</span>')
+
+
+def test_the_longest_unbroken_part_is_cut_after_hyphens_slashes_and_listed_breaks():
+    # "Teknik-" | "Miljøforvaltningen" (18), "Kultur/" | "Fritidsudvalget" (15): never the whole 25 or 22
+    assert longest_unbroken("Teknik-Miljøforvaltningen og Kultur/Fritidsudvalget", ()) == 18
+    assert longest_unbroken("Kultur/Fritidsudvalget", ()) == 15
+    listed = (("Familieforvaltningen", "Familie-forvaltningen"),)
+    assert longest_unbroken("Børne- og Familieforvaltningen", listed) == len("forvaltningen")
+    assert longest_unbroken("Børne- og Familieforvaltningen", ()) == len("Familieforvaltningen")
+
+
+def test_a_run_wider_than_a_column_gets_a_break_every_twelve_characters():
+    b = BREAK
+    assert break_long_words("a" * 40) == "a" * 40  # 40 fits a column: left as it is
+    assert break_long_words("Se " + "0123456789" * 4 + "xy og " + "z" * 40) == (
+        f"Se 012345678901{b}234567890123{b}456789012345{b}6789xy og " + "z" * 40)
+    assert break_long_words("abcdefghijkl" * 4) == b.join(["abcdefghijkl"] * 4)  # 48: no break at its end
