@@ -740,3 +740,9 @@ def test_a_run_wider_than_a_column_gets_a_break_every_twelve_characters():
     assert break_long_words("Se " + "0123456789" * 4 + "xy og " + "z" * 40) == (
         f"Se 012345678901{b}234567890123{b}456789012345{b}6789xy og " + "z" * 40)
     assert break_long_words("abcdefghijkl" * 4) == b.join(["abcdefghijkl"] * 4)  # 48: no break at its end
+
+
+def test_a_long_run_in_a_changed_actions_title_breaks_in_the_appendix(three_actions):
+    title = "Projekt-" + "x" * 45  # wider than a column: a break every twelve characters, as in the action's own title
+    html = render_html(three_actions, changes=[ActionChange(7, title, "changed", status=("igang", "afsluttet"))])
+    assert f"<strong>7. {break_long_words(title)}</strong>" in html and title not in html
