@@ -746,3 +746,11 @@ def test_a_long_run_in_a_changed_actions_title_breaks_in_the_appendix(three_acti
     title = "Projekt-" + "x" * 45  # wider than a column: a break every twelve characters, as in the action's own title
     html = render_html(three_actions, changes=[ActionChange(7, title, "changed", status=("igang", "afsluttet"))])
     assert f"<strong>7. {break_long_words(title)}</strong>" in html and title not in html
+
+
+def test_an_opendocument_manifest_is_searched_only_in_its_first_megabyte(tmp_path, sample_config):
+    """The manifest is read in bounds (ODS_SNIFF): encryption data listed after its first MB is not seen."""
+    padding = "<manifest:file-entry manifest:full-path='x'/>" * (2**20 // 40)
+    late = f"<manifest:manifest>{padding}<manifest:encryption-data/></manifest:manifest>"
+    finding = screen(_ods(tmp_path / "late.ods", late), sample_config)
+    assert finding is not None and finding.code == "file-ods"
