@@ -754,3 +754,22 @@ def test_an_opendocument_manifest_is_searched_only_in_its_first_megabyte(tmp_pat
     late = f"<manifest:manifest>{padding}<manifest:encryption-data/></manifest:manifest>"
     finding = screen(_ods(tmp_path / "late.ods", late), sample_config)
     assert finding is not None and finding.code == "file-ods"
+
+
+@pytest.mark.parametrize("entries, refused", [(2000, False), (2001, True)])
+def test_a_zip_whose_end_record_understates_its_entries_is_counted_by_its_directory(tmp_path, sample_config,
+                                                                                   entries, refused):
+    parts = {"xl/workbook.xml": small_entry(b"<workbook/>")} | {
+        f"xl/{n}.xml": small_entry(b"") for n in range(entries - 1)}
+    path = write_zip(tmp_path / "07.xlsx", parts)
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8:end + 12] = (2).to_bytes(2, "little") * 2  # says two, on this disk and in all
+    path.write_bytes(bytes(data))
+    finding = screen(SheetFile(path, path.name), sample_config)
+    if not refused:
+        assert finding is None
+    else:
+        t = sample_config.messages
+        assert finding is not None and finding.message == t(
+            "findings.file-too-large.message", detail=t("words.zip_entries", count=entries))
