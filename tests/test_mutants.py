@@ -773,3 +773,29 @@ def test_a_zip_whose_end_record_understates_its_entries_is_counted_by_its_direct
         t = sample_config.messages
         assert finding is not None and finding.message == t(
             "findings.file-too-large.message", detail=t("words.zip_entries", count=entries))
+
+
+def test_a_zips_stated_sizes_are_refused_just_past_their_bounds(tmp_path, sample_config):
+    """What the directory states, at the bounds: all entries together at most the file limit; each at most
+    200 times its compressed size plus 1 MB (an entry compressed to nothing counts as one byte)."""
+    t = sample_config.messages
+    limit = int(sample_config.sheets.max_file_mb * 2**20)
+    workbook = {"xl/workbook.xml": small_entry(b"<workbook/>")}
+
+    def screened(parts: dict, claimed: dict) -> str | None:
+        path = write_zip(tmp_path / "07.xlsx", workbook | parts, claimed=claimed)
+        finding = screen(SheetFile(path, path.name), sample_config)
+        return None if finding is None else finding.message
+
+    ones = limit // 2**20
+    megabytes = {f"xl/{n}.bin": small_entry(b"") for n in range(ones)}
+    exact = {name: 2**20 for name in megabytes} | {"xl/workbook.xml": limit - ones * 2**20}
+    assert screened(megabytes, exact) is None  # the limit exactly
+    over = exact | {"xl/workbook.xml": exact["xl/workbook.xml"] + 1}
+    assert screened(megabytes, over) == t("findings.file-too-large.message", detail=f"{ones} MB > {ones} MB")
+    ratio = t("findings.file-too-large.message", detail=t("words.zip_ratio"))
+    for stream in (b"\x03\x00", b""):  # deflated nothing (2 bytes), and nothing at all
+        entry = {"xl/x.bin": (stream, 0, 0)}
+        bound = 200 * max(len(stream), 1) + 2**20
+        assert screened(entry, {"xl/x.bin": bound}) is None
+        assert screened(entry, {"xl/x.bin": bound + 1}) == ratio
