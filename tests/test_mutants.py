@@ -799,3 +799,13 @@ def test_a_zips_stated_sizes_are_refused_just_past_their_bounds(tmp_path, sample
         bound = 200 * max(len(stream), 1) + 2**20
         assert screened(entry, {"xl/x.bin": bound}) is None
         assert screened(entry, {"xl/x.bin": bound + 1}) == ratio
+
+
+def test_a_pipe_given_as_a_sheet_is_named_unreadable_not_read(tmp_path, sample_config):
+    pipe = tmp_path / "07.xlsx"
+    os.mkfifo(pipe)  # no writer: opened for reading, it would block for ever
+    outcome = check(sample_config, [pipe])
+    t = sample_config.messages
+    [finding] = outcome.result.findings
+    assert (finding.code, finding.severity, finding.file) == ("file-unreadable", Severity.ERROR, "07.xlsx")
+    assert finding.message == t("findings.file-unreadable.message", detail=t("read_problems.not_regular"))
