@@ -809,3 +809,18 @@ def test_a_pipe_given_as_a_sheet_is_named_unreadable_not_read(tmp_path, sample_c
     [finding] = outcome.result.findings
     assert (finding.code, finding.severity, finding.file) == ("file-unreadable", Severity.ERROR, "07.xlsx")
     assert finding.message == t("findings.file-unreadable.message", detail=t("read_problems.not_regular"))
+
+
+def test_the_zips_own_end_record_is_the_last_one(tmp_path, sample_config):
+    """An empty zip is its end record alone (at offset 0): a zip, not damaged. An entry stored with an end
+    record's signature in it is data: the record read is the last in the file."""
+    empty = tmp_path / "empty.xlsx"
+    zipfile.ZipFile(empty, "w").close()
+    finding = screen(SheetFile(empty, empty.name), sample_config)
+    assert finding is not None and finding.message == sample_config.messages(
+        "findings.file-not-spreadsheet.message", suffix=".xlsx", kind="zip")
+    decoy = tmp_path / "07.xlsx"
+    with zipfile.ZipFile(decoy, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/media/a.bin", b"PK\x05\x06" + bytes(4) + (3001).to_bytes(2, "little") * 2 + bytes(10))
+    assert screen(SheetFile(decoy, decoy.name), sample_config) is None
