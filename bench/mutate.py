@@ -80,8 +80,11 @@ def settings(module: Module) -> str:
         # from one that ran them, whose caches (functools.cache: the Markdown parser, the date pattern)
         # would keep what the unmutated code made
         'process_isolation = "forkserver"\n'
-        # a mutant that loops is stopped after 10x the time its tests take (mutmut's default: 30x)
+        # a mutant that loops is stopped after 10x the time its tests take (mutmut's default: 30x), plus
+        # 10x 20 s: mutmut counts the tests' calls only, not their fixtures (a report folder copied, sheets
+        # read), and with its default 1 s equivalent mutants of sheets/files "timed out" (see MUTATION.md)
         "timeout_multiplier = 5.0\n"
+        "timeout_constant = 20.0\n"
         # the mutants run one after another in processes of their own: no xdist workers in them
         'pytest_add_cli_args = ["-p", "no:xdist", "-p", "no:cacheprovider", "-p", "mutmut_plugin"]\n'
         f"pytest_add_cli_args_test_selection = {toml_list([*module.tests, *module.select])}\n"
