@@ -28,8 +28,20 @@ from reportgen.mentions import Matcher, Mention, Named, links
 from reportgen.model import Catalogue, Role
 from reportgen.opendata import export, package, tables
 from reportgen.problems import BuildError, ConfigError, Severity
-from reportgen.render import render_html
-from reportgen.render.text import plain_words, to_html, web_links, with_breaks, with_word_breaks
+from reportgen.render import WEB, render_html, template_dirs
+from reportgen.render.assets import Assets
+from reportgen.render.text import (
+    BREAK,
+    SOFT_HYPHEN,
+    break_long_words,
+    hyphenated,
+    longest_unbroken,
+    plain_words,
+    to_html,
+    web_links,
+    with_breaks,
+    with_word_breaks,
+)
 from reportgen.sheets.files import SheetFile, _decoded, screen, text_kind
 from reportgen.writers import (
     _stage_file,
@@ -45,6 +57,8 @@ from reportgen.writers import (
     write_text,
     write_together,
 )
+
+from .hostile_files import small_entry, sparse_file, write_zip, zeros_entry
 
 MONTHS = "januar februar marts april maj juni juli august september oktober november december jan feb"
 
@@ -630,3 +644,183 @@ def test_open_data_from_an_edition_with_what_the_configuration_no_longer_has(thr
     assert all(row[f.key] == "" for f in three_actions.config.fields)
     assert committees[2] == [{"number": old.number, "committee": "gl", "committee_name": "gl"}]
     assert administrations[2][0]["administration_name"] == "x"
+
+
+def test_a_web_edition_without_preview_pdf_or_data_offers_none_of_them(three_actions):
+    """The render context gives the web page's optional parts (the preview bar, the PDF's and the data's
+    links) as nothing: a template asks for them by name, and an unknown name is an error (StrictUndefined)."""
+    config = three_actions.config
+    plain = render_html(three_actions, WEB, assets=Assets(config, template_dirs(config), web=True))
+    assert 'class="preview"' not in plain and 'class="pdf-link"' not in plain and 'class="data-link"' not in plain
+    linked = render_html(three_actions, WEB, assets=Assets(config, template_dirs(config), web=True),
+                         pdf_link="r.pdf", data_link="data")
+    assert '<p class="pdf-link"><a href="r.pdf" download>' in linked and 'href="data/actions.csv"' in linked
+
+
+def test_hidden_files_and_the_rounds_file_are_passed_over_in_silence(report_dir, config):
+    """A hidden file (.DS_Store, an editor's .07.xlsx) and the round.json `reportgen sheets` writes are
+    no one's sheets: no word. LibreOffice's lock file is hidden too, but worth a word."""
+    sheets = report_dir / "sheets"
+    for name in (".DS_Store", ".07.xlsx", "round.json", ".~lock.07.xlsx#"):
+        (sheets / name).write_bytes(b"x")
+    outcome = check(config)
+    assert [(f.code, f.file, f.severity) for f in outcome.result.findings] == [
+        ("file-lock", ".~lock.07.xlsx#", Severity.WARNING)]
+    assert [a.number for a in outcome.catalogue.actions] == [1, 7, 25]
+
+
+@pytest.mark.parametrize("count, refused", [(2000, False), (2001, True), (0xFFFF, False)])
+def test_a_zip_is_refused_on_the_count_its_end_record_states(tmp_path, sample_config, count, refused):
+    """The end record's count is read before the directory: more than 2,000 entries is refused on it
+    alone (this zip holds two); 0xFFFF means "see the Zip64 record", and the directory is counted."""
+    path = write_zip(tmp_path / "07.xlsx", {"[Content_Types].xml": small_entry(b"<Types/>"),
+                                            "xl/workbook.xml": small_entry(b"<workbook/>")})
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 10:end + 12] = count.to_bytes(2, "little")  # the total; the count on this disk says 2
+    path.write_bytes(bytes(data))
+    finding = screen(SheetFile(path, path.name), sample_config)
+    if not refused:
+        assert finding is None
+    else:
+        assert finding is not None and finding.code == "file-too-large"
+        assert finding.message == sample_config.messages(
+            "findings.file-too-large.message", detail=sample_config.messages("words.zip_entries", count=count))
+
+
+def test_a_zip_entry_packed_too_tightly_is_named_a_possible_bomb(tmp_path, sample_config):
+    limit = int(sample_config.sheets.max_file_mb * 2**20)
+    t = sample_config.messages
+    for megabytes, detail in ((2, t("words.zip_ratio")), (limit // 2**20 + 1, f"{limit // 2**20 + 1} MB > "
+                                                                              f"{limit // 2**20} MB")):
+        path = write_zip(tmp_path / "07.xlsx", {"xl/workbook.xml": zeros_entry(megabytes)})
+        finding = screen(SheetFile(path, path.name), sample_config)
+        assert finding is not None and finding.message == t("findings.file-too-large.message", detail=detail)
+
+
+def test_a_zip_larger_than_the_limit_and_its_slack_is_refused_unread(tmp_path, sample_config):
+    limit = int(sample_config.sheets.max_file_mb * 2**20)
+    t = sample_config.messages
+    over = sparse_file(tmp_path / "07.xlsx", limit + 2**20 + 1, b"PK\x03\x04")
+    finding = screen(SheetFile(over, over.name), sample_config)
+    detail = f"{(limit + 2**20 + 1) // 2**20} MB > {limit // 2**20} MB"
+    assert finding is not None and finding.message == t("findings.file-too-large.message", detail=detail)
+    within = sparse_file(tmp_path / "25.xlsx", limit + 2**20, b"PK\x03\x04")  # read on: no end record, damaged
+    finding = screen(SheetFile(within, within.name), sample_config)
+    assert finding is not None and finding.message == t("findings.file-corrupt.message",
+                                                        detail=t("words.damaged_zip"))
+
+
+def test_a_web_heading_breaks_long_words_where_the_dictionary_lets_it():
+    """The web edition's headings: pyphen's breaks (three letters at least on either side of one) in a
+    word of ten letters or more; a listed word only where the list says; no dictionary, no breaks."""
+    s = SOFT_HYPHEN
+    assert hyphenated("Kommunikationsstrategi for Bæredygtighedsstrategien & Familieforvaltningen <b>", "da", ()) == (
+        f"Kom{s}mu{s}ni{s}ka{s}tions{s}stra{s}tegi for Bære{s}dyg{s}tig{s}heds{s}stra{s}te{s}gien &amp; "
+        f"Fami{s}lie{s}for{s}valt{s}nin{s}gen &lt;b&gt;")
+    listed = (("Familieforvaltningen", "Familie-forvaltningen"),)
+    assert hyphenated("Familieforvaltningens Kommunikationsstrategi", "da", listed) == (
+        f'<span class="hy">Familie{s}forvaltningens</span> Kom{s}mu{s}ni{s}ka{s}tions{s}stra{s}tegi')
+    assert hyphenated("Kommunikationsstrategi & Familieforvaltningen", "xx", listed) == (
+        f'Kommunikationsstrategi &amp;<span class="hy"> Familie{s}forvaltningen</span>')
+
+
+def test_the_longest_unbroken_part_is_cut_after_hyphens_slashes_and_listed_breaks():
+    # "Teknik-" | "Miljøforvaltningen" (18), "Kultur/" | "Fritidsudvalget" (15): never the whole 25 or 22
+    assert longest_unbroken("Teknik-Miljøforvaltningen og Kultur/Fritidsudvalget", ()) == 18
+    assert longest_unbroken("Kultur/Fritidsudvalget", ()) == 15
+    listed = (("Familieforvaltningen", "Familie-forvaltningen"),)
+    assert longest_unbroken("Børne- og Familieforvaltningen", listed) == len("forvaltningen")
+    assert longest_unbroken("Børne- og Familieforvaltningen", ()) == len("Familieforvaltningen")
+
+
+def test_a_run_wider_than_a_column_gets_a_break_every_twelve_characters():
+    b = BREAK
+    assert break_long_words("a" * 40) == "a" * 40  # 40 fits a column: left as it is
+    assert break_long_words("Se " + "0123456789" * 4 + "xy og " + "z" * 40) == (
+        f"Se 012345678901{b}234567890123{b}456789012345{b}6789xy og " + "z" * 40)
+    assert break_long_words("abcdefghijkl" * 4) == b.join(["abcdefghijkl"] * 4)  # 48: no break at its end
+
+
+def test_a_long_run_in_a_changed_actions_title_breaks_in_the_appendix(three_actions):
+    title = "Projekt-" + "x" * 45  # wider than a column: a break every twelve characters, as in the action's own title
+    html = render_html(three_actions, changes=[ActionChange(7, title, "changed", status=("igang", "afsluttet"))])
+    assert f"<strong>7. {break_long_words(title)}</strong>" in html and title not in html
+
+
+def test_an_opendocument_manifest_is_searched_only_in_its_first_megabyte(tmp_path, sample_config):
+    """The manifest is read in bounds (ODS_SNIFF): encryption data listed after its first MB is not seen."""
+    padding = "<manifest:file-entry manifest:full-path='x'/>" * (2**20 // 40)
+    late = f"<manifest:manifest>{padding}<manifest:encryption-data/></manifest:manifest>"
+    finding = screen(_ods(tmp_path / "late.ods", late), sample_config)
+    assert finding is not None and finding.code == "file-ods"
+
+
+@pytest.mark.parametrize("entries, refused", [(2000, False), (2001, True)])
+def test_a_zip_whose_end_record_understates_its_entries_is_counted_by_its_directory(tmp_path, sample_config,
+                                                                                   entries, refused):
+    parts = {"xl/workbook.xml": small_entry(b"<workbook/>")} | {
+        f"xl/{n}.xml": small_entry(b"") for n in range(entries - 1)}
+    path = write_zip(tmp_path / "07.xlsx", parts)
+    data = bytearray(path.read_bytes())
+    end = data.rfind(b"PK\x05\x06")
+    data[end + 8:end + 12] = (2).to_bytes(2, "little") * 2  # says two, on this disk and in all
+    path.write_bytes(bytes(data))
+    finding = screen(SheetFile(path, path.name), sample_config)
+    if not refused:
+        assert finding is None
+    else:
+        t = sample_config.messages
+        assert finding is not None and finding.message == t(
+            "findings.file-too-large.message", detail=t("words.zip_entries", count=entries))
+
+
+def test_a_zips_stated_sizes_are_refused_just_past_their_bounds(tmp_path, sample_config):
+    """What the directory states, at the bounds: all entries together at most the file limit; each at most
+    200 times its compressed size plus 1 MB (an entry compressed to nothing counts as one byte)."""
+    t = sample_config.messages
+    limit = int(sample_config.sheets.max_file_mb * 2**20)
+    workbook = {"xl/workbook.xml": small_entry(b"<workbook/>")}
+
+    def screened(parts: dict, claimed: dict) -> str | None:
+        path = write_zip(tmp_path / "07.xlsx", workbook | parts, claimed=claimed)
+        finding = screen(SheetFile(path, path.name), sample_config)
+        return None if finding is None else finding.message
+
+    ones = limit // 2**20
+    megabytes = {f"xl/{n}.bin": small_entry(b"") for n in range(ones)}
+    exact = {name: 2**20 for name in megabytes} | {"xl/workbook.xml": limit - ones * 2**20}
+    assert screened(megabytes, exact) is None  # the limit exactly
+    over = exact | {"xl/workbook.xml": exact["xl/workbook.xml"] + 1}
+    assert screened(megabytes, over) == t("findings.file-too-large.message", detail=f"{ones} MB > {ones} MB")
+    ratio = t("findings.file-too-large.message", detail=t("words.zip_ratio"))
+    for stream in (b"\x03\x00", b""):  # deflated nothing (2 bytes), and nothing at all
+        entry = {"xl/x.bin": (stream, 0, 0)}
+        bound = 200 * max(len(stream), 1) + 2**20
+        assert screened(entry, {"xl/x.bin": bound}) is None
+        assert screened(entry, {"xl/x.bin": bound + 1}) == ratio
+
+
+def test_a_pipe_given_as_a_sheet_is_named_unreadable_not_read(tmp_path, sample_config):
+    pipe = tmp_path / "07.xlsx"
+    os.mkfifo(pipe)  # no writer: opened for reading, it would block for ever
+    outcome = check(sample_config, [pipe])
+    t = sample_config.messages
+    [finding] = outcome.result.findings
+    assert (finding.code, finding.severity, finding.file) == ("file-unreadable", Severity.ERROR, "07.xlsx")
+    assert finding.message == t("findings.file-unreadable.message", detail=t("read_problems.not_regular"))
+
+
+def test_the_zips_own_end_record_is_the_last_one(tmp_path, sample_config):
+    """An empty zip is its end record alone (at offset 0): a zip, not damaged. An entry stored with an end
+    record's signature in it is data: the record read is the last in the file."""
+    empty = tmp_path / "empty.xlsx"
+    zipfile.ZipFile(empty, "w").close()
+    finding = screen(SheetFile(empty, empty.name), sample_config)
+    assert finding is not None and finding.message == sample_config.messages(
+        "findings.file-not-spreadsheet.message", suffix=".xlsx", kind="zip")
+    decoy = tmp_path / "07.xlsx"
+    with zipfile.ZipFile(decoy, "w", zipfile.ZIP_STORED) as zf:
+        zf.writestr("xl/workbook.xml", "<workbook/>")
+        zf.writestr("xl/media/a.bin", b"PK\x05\x06" + bytes(4) + (3001).to_bytes(2, "little") * 2 + bytes(10))
+    assert screen(SheetFile(decoy, decoy.name), sample_config) is None
