@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, example, given, settings
 from reportgen.pipeline import load, make_edition
 
 from .shape_examples import (
+    ADMIN_HEAD_MEASURED,
     FIELD_ENDS_ON_ONE_LINE,
     FIELD_LABEL_AT_FOOT,
     SPELT_HEAD_TOO_NARROW,
@@ -50,6 +51,7 @@ def proofed(shape: Shape) -> list[str]:
 @example(SUMMARY_TAIL)
 @example(FIELD_LABEL_AT_FOOT)
 @example(SUMMARY_ROW_SPLIT)
+@example(ADMIN_HEAD_MEASURED)
 def test_every_shape_prints_right(shape: Shape) -> None:
     found = proofed(shape)
     assert found == [], "\n".join([*found, "", "report.yaml:",

@@ -85,3 +85,17 @@ def test_the_longest_part_a_name_must_keep_on_one_line():
     assert longest_unbroken("Kultur-, Fritids- og Landdistriktsudvalget", ()) == 21
     assert longest_unbroken("Vej/Trafik og Beskæftigelsesindsats", ()) == 21
     assert longest_unbroken("", ()) == 0
+
+
+def test_a_heads_widest_part_is_measured_in_its_font_not_counted_in_letters() -> None:
+    """'sundhedsfremme' (14 letters: 22.4 mm by the old 1.6 mm a letter) is wider in the heads' semibold face
+    at 7.5 pt, and 'iiiiiiiiiiiiii' far narrower; a listed word's breaks cut it, as in longest_unbroken."""
+    from reportgen.paths import default_templates_dir
+    from reportgen.render.text import widest_unbroken
+
+    semibold = default_templates_dir() / "assets" / "fonts" / "OpenSans-Semibold.ttf"
+    assert widest_unbroken("Medarbejdere sundhedsfremme", (), semibold, 7.5) > 14 * 1.6
+    assert widest_unbroken("iiiiiiiiiiiiii", (), semibold, 7.5) < 14 * 1.6 / 2
+    whole = widest_unbroken("Kulturforvaltningen", (), semibold, 7.5)
+    listed = (("kulturforvaltningen", "Kultur-forvaltningen"),)
+    assert widest_unbroken("Kulturforvaltningen", listed, semibold, 7.5) < whole

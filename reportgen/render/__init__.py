@@ -24,7 +24,7 @@ from ..model import Action, Catalogue, Role
 from ..paths import default_templates_dir
 from ..problems import BuildError, Finding, Severity
 from .assets import Assets
-from .text import break_long_words, hyphenated, longest_unbroken, to_html, web_links, with_word_breaks
+from .text import break_long_words, hyphenated, longest_unbroken, to_html, web_links, widest_unbroken, with_word_breaks
 
 
 def template_dirs(config: Config) -> list[Path]:
@@ -48,12 +48,22 @@ def environment(config: Config) -> jinja2.Environment:
     env.filters["field"] = lambda text, field: field_html(text, field, config.messages, months, words)
     env.filters["words"] = lambda text: with_word_breaks(text, words)
     env.filters["longest_unbroken"] = lambda text: longest_unbroken(text, words)
+    heads = head_font(config)  # table heads are set semibold: their widest unbroken part, in mm at a size
+    env.filters["head_width"] = lambda text, size_pt: widest_unbroken(text, words, heads, size_pt)
     env.filters["hyphenated"] = lambda text: hyphenated(text, config.report.language, words)
     env.filters["with_label"] = with_label
     env.filters["web_links"] = web_links
     mark = config.messages("words.decimal_mark")
     env.filters["megabytes"] = lambda size: size if isinstance(size, str) else megabytes(size, mark)
     return env
+
+
+def head_font(config: Config) -> Path:
+    """The semibold face the stylesheet sets table heads in: the configured font's, or the shipped one."""
+    if config.style.font:
+        face = next(face for face, weight, style in config.style.font.faces() if weight == 600 and style == "normal")
+        return (config.base_dir / face).resolve()
+    return default_templates_dir() / "assets" / "fonts" / "OpenSans-Semibold.ttf"
 
 
 def megabytes(size: int, mark: str) -> str:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from pathlib import Path
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_block import StateBlock, list_block
@@ -189,6 +190,31 @@ def longest_unbroken(text: str, words: tuple[tuple[str, str], ...]) -> int:
         pieces = with_breaks(part, listed).split(SOFT_HYPHEN) if listed else [part]
         longest = max(longest, *(len(piece) for piece in pieces))
     return longest
+
+
+def widest_unbroken(text: str, words: tuple[tuple[str, str], ...], font: Path, size_pt: float) -> float:
+    """How wide, in mm, the widest part of ``text`` that must stand on one line is when set in
+    ``font`` at ``size_pt`` (its words, cut as :func:`longest_unbroken` cuts them), measured with the
+    font's own advance widths: a head whose widest part is wider than its column is set otherwise."""
+    folded = [(word.casefold(), breaks) for word, breaks in words]
+    advances, em = _advances(str(font))
+    widest = 0.0
+    for part in (p for word in text.split() for p in re.split(r"(?<=[-/])", word) if p):
+        listed = next((breaks for word, breaks in folded if part.casefold().startswith(word)), None)
+        for piece in with_breaks(part, listed).split(SOFT_HYPHEN) if listed else [part]:
+            units = sum(advances.get(ord(ch), em // 2) for ch in piece)
+            widest = max(widest, units / em * size_pt * 25.4 / 72)
+    return widest
+
+
+@functools.cache
+def _advances(font: str) -> tuple[dict[int, int], int]:
+    """A font's advance width per character (font units) and its units per em."""
+    from fontTools.ttLib import TTFont
+
+    with TTFont(font, fontNumber=0, lazy=True) as face:
+        metrics, em = face["hmtx"].metrics, face["head"].unitsPerEm
+        return {code: metrics[name][0] for code, name in face.getBestCmap().items() if name in metrics}, em
 
 
 def with_breaks(word: str, breaks: str) -> str:
