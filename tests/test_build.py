@@ -63,12 +63,15 @@ def small_build_actions(config):
 RUNNING = re.compile(r"^(\d+\s+)?\[ .+ \] Version \S+(\s+\d+)?$")  # the page footer
 
 
+PAGE_NUMBER = re.compile(r"\d{1,3}")  # a page's number alone on its line (a year, 2022, is a word)
+
+
 def normalise_pdf_text(text: str, line_end_hyphen: str = "") -> str:
     """pdftotext's text with the page furniture dropped and lines joined. A hyphen at a line end is
     hyphenation (removed: ""), a word's own ("Fjerritslev-/Svinkløv": "-") or a suspended one
     ("Social-, sundhed-/og": "- "): the text cannot tell, so callers look in every reading."""
     lines = [ln for ln in text.replace("\f", "\n").split("\n")
-             if ln.strip() and not RUNNING.match(ln.strip()) and not ln.strip().isdigit()]
+             if ln.strip() and not RUNNING.match(ln.strip()) and not PAGE_NUMBER.fullmatch(ln.strip())]
     text = re.sub(r"(?<=\w)-\n", line_end_hyphen, "\n".join(lines))
     return " ".join(text.split())
 
