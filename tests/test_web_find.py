@@ -202,3 +202,31 @@ def test_a_link_to_a_late_action_of_a_long_catalogue_lands_on_it(long_web, brows
         top = tab.evaluate(f"document.getElementById('{fragment[1:]}').getBoundingClientRect().top")
         assert -2 <= top <= 2, (fragment, top)
     context.close()
+
+
+def test_the_results_list_the_first_fifty_found_and_count_the_rest(long_web, sample_catalogue, browser):  # noqa: F811
+    """At 200 actions the results list 50 lines (what a reader scans; each line laid out costs every
+    change of the filter), then say how many more the report below shows; fewer found, all listed."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(long_web)
+    lines = tab.locator(".filter-results-list li")
+    listed = "Array.from(document.querySelectorAll('.filter-results-list li')).map(li => li.dataset.action)"
+    shown_ = """Array.from(document.querySelectorAll('article.action')).filter(a => a.checkVisibility())
+                .map(a => a.id.slice(7))"""
+    assert len(tab.evaluate(shown_)) == 200
+    assert tab.evaluate(listed) == tab.evaluate(shown_)[:50]  # the first 50 in the report's order
+    assert tab.locator(".filter-more").inner_text() == "… og 150 til, som vises i rapporten nedenfor. " \
+                                                      "Søg eller vælg for at få færre på listen."
+    igang = 4 * len(found(sample_catalogue, status="igang"))
+    assert igang > 50
+    tab.get_by_role("checkbox", name="Igangsat").check()
+    assert len(tab.evaluate(shown_)) == igang and tab.evaluate(listed) == tab.evaluate(shown_)[:50]
+    assert tab.locator(".filter-more").inner_text().startswith(f"… og {igang - 50} til")
+    tab.locator("input[name=theme][value='1']").check()
+    assert 0 < len(tab.evaluate(shown_)) < 50
+    assert tab.evaluate(listed) == tab.evaluate(shown_)
+    assert tab.locator(".filter-more").is_hidden()
+    tab.get_by_role("button", name="Vis alle").click()
+    assert lines.count() == 50 and tab.locator(".filter-more").inner_text().startswith("… og 150 til")
+    context.close()
