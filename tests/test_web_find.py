@@ -69,12 +69,12 @@ def test_search_finds_skole_and_aabybro_from_the_folder_alone(web, sample_catalo
         assert shown(page) == expected, query
         assert shown(page, ".filter-results-list li") == expected  # the results, right under the controls
         assert page.locator(".filter-count").inner_text() == f"Viser {len(expected)} af 50 handlinger"
-    assert page.url.endswith("?q=AABYBRO%20skole")
+    assert page.evaluate("location.href").endswith("?q=AABYBRO%20skole")
     search.fill("skole")  # together with the filter: both hold
     page.get_by_role("checkbox", name="Igangsat").check()
     expected = [a.number for a in found(sample_catalogue, "skole", status="igang")]
     assert shown(page) == expected and 0 < len(expected) < 16
-    assert page.url.endswith("?q=skole&status=igang")
+    assert page.evaluate("location.href").endswith("?q=skole&status=igang")
     page.goto(web + "?q=aabybro&theme=1")  # a shared address gives the same view
     assert search.input_value() == "aabybro"
     assert shown(page) == [a.number for a in found(sample_catalogue, "aabybro", theme="1")]
@@ -149,7 +149,7 @@ def test_a_link_into_a_search_keeps_both(web, sample_catalogue, page):  # noqa: 
     assert shown(page) == sorted([a.number for a in found(sample_catalogue, "skole")] + [2])
     assert page.locator("#action-2 .filter-linked").is_visible()
     page.get_by_role("searchbox").fill("skoler")
-    assert page.url.endswith("?q=skoler#action-2")
+    assert page.evaluate("location.href").endswith("?q=skoler#action-2")
 
 
 @pytest.mark.parametrize("width", (320, 375, 768, 1280, 1920))
@@ -202,3 +202,55 @@ def test_a_link_to_a_late_action_of_a_long_catalogue_lands_on_it(long_web, brows
         top = tab.evaluate(f"document.getElementById('{fragment[1:]}').getBoundingClientRect().top")
         assert -2 <= top <= 2, (fragment, top)
     context.close()
+
+
+def test_the_results_list_the_first_fifty_found_and_count_the_rest(long_web, sample_catalogue, browser):  # noqa: F811
+    """At 200 actions the results list 50 lines (what a reader scans; each line laid out costs every
+    change of the filter), then say how many more the report below shows; fewer found, all listed."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    tab = context.new_page()
+    tab.goto(long_web)
+    lines = tab.locator(".filter-results-list li")
+    listed = "Array.from(document.querySelectorAll('.filter-results-list li')).map(li => li.dataset.action)"
+    shown_ = """Array.from(document.querySelectorAll('article.action')).filter(a => a.checkVisibility())
+                .map(a => a.id.slice(7))"""
+    assert len(tab.evaluate(shown_)) == 200
+    assert tab.evaluate(listed) == tab.evaluate(shown_)[:50]  # the first 50 in the report's order
+    assert tab.locator(".filter-more").inner_text() == "… og 150 til, som vises i rapporten nedenfor. " \
+                                                      "Søg eller vælg for at få færre på listen."
+    igang = 4 * len(found(sample_catalogue, status="igang"))
+    assert igang > 50
+    tab.get_by_role("checkbox", name="Igangsat").check()
+    assert len(tab.evaluate(shown_)) == igang and tab.evaluate(listed) == tab.evaluate(shown_)[:50]
+    assert tab.locator(".filter-more").inner_text().startswith(f"… og {igang - 50} til")
+    tab.locator("input[name=theme][value='1']").check()
+    assert 0 < len(tab.evaluate(shown_)) < 50
+    assert tab.evaluate(listed) == tab.evaluate(shown_)
+    assert tab.locator(".filter-more").is_hidden()
+    tab.get_by_role("button", name="Vis alle").click()
+    assert lines.count() == 50 and tab.locator(".filter-more").inner_text().startswith("… og 150 til")
+    context.close()
+
+
+def test_the_contents_two_lists_side_by_side_balanced_one_column_on_a_phone(web, browser):  # noqa: F811
+    """From 48rem the contents read in two columns made as two lists (a multi-column box is laid out
+    whole at each change of the filter: bench/WEB.md), split where their heights balance; every entry
+    once, in order; on a phone one column."""
+    entries = "Array.from(document.querySelectorAll('nav.toc a')).map(a => a.getAttribute('href'))"
+    for width, columns in ((1280, 2), (375, 1)):
+        context = browser.new_context(viewport={"width": width, "height": 900})
+        tab = context.new_page()
+        tab.goto(web)
+        tab.add_style_tag(content=".toc .toc-theme { content-visibility: visible !important; }")
+        lists = tab.evaluate("""Array.from(document.querySelectorAll('nav.toc .toc-columns > ul'))
+            .map(ul => { const r = ul.getBoundingClientRect(); return [r.left, r.top, r.height]; })""")
+        assert len(lists) == 2
+        assert tab.evaluate("getComputedStyle(document.querySelector('nav.toc ul')).columnCount") == "auto"
+        hrefs = tab.evaluate(entries)
+        assert len(hrefs) == len(set(hrefs)) and hrefs[0] == "#front-1" and hrefs[-1] == "#matrix"
+        if columns == 2:
+            assert lists[0][0] < lists[1][0] and lists[0][1] == lists[1][1]
+            assert abs(lists[0][2] - lists[1][2]) < 0.2 * max(lists[0][2], lists[1][2])
+        else:
+            assert lists[0][0] == lists[1][0] and lists[1][1] >= lists[0][1] + lists[0][2]
+        context.close()
