@@ -10,10 +10,13 @@ pages are made, so ``check`` imports no more than reading and checking need (ben
 
 from __future__ import annotations
 
+import ctypes
 import dataclasses
 import datetime as dt
 import logging
 import multiprocessing
+import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -242,7 +245,7 @@ def beside(function: Callable[..., T], *args: Any) -> Callable[[], T]:
     Call the returned function for the result. If the other process fails or dies, the work is done
     here when the result is asked for, so an error is raised as it would be without it."""
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_end_with, initargs=(os.getpid(),))
     future = pool.submit(function, *args)
 
     def result() -> T:
@@ -255,6 +258,23 @@ def beside(function: Callable[..., T], *args: Any) -> Callable[[], T]:
             pool.shutdown()
 
     return result
+
+
+
+def _end_with(parent: int) -> None:
+    """In the process made beside: end when the process that asked for it ends, however it ends
+    (Linux's parent-death signal). A parent killed outright never reads the result, and the child,
+    holding its own pipe's other end, would wait to hand it in for ever."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the parent's normal exit still collects the child
+        return
+    if os.getppid() != parent:  # the parent ended before the signal was asked for
+        os._exit(1)
+
+
+PR_SET_PDEATHSIG = 1
 
 
 def _changes(catalogue: Catalogue, since: Path | None) -> tuple[list[ActionChange] | None, Compared | None]:

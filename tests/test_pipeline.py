@@ -208,3 +208,34 @@ def test_the_web_edition_is_made_in_another_process_while_the_pages_are_laid_out
     assert beside(os.getpid)() != os.getpid()
     with pytest.raises(ValueError, match="invalid literal"):
         beside(int, "x")()
+
+
+
+def test_the_process_made_beside_ends_when_its_parent_is_killed(tmp_path) -> None:
+    """A build killed outright (kill -9) leaves no process behind, waiting for ever to hand in the web edition."""
+    import time
+    from pathlib import Path
+
+    script = ("import os, time\nfrom reportgen.pipeline import beside\n"
+              "result = beside(time.sleep, 120)\nprint(os.getpid(), flush=True)\ntime.sleep(120)\n")
+    parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=tmp_path)
+    pid = int(parent.stdout.readline())
+
+    def alive(kid: int) -> bool:
+        status = Path(f"/proc/{kid}/status")
+        return status.exists() and "\tZ" not in status.read_text().partition("State:")[2][:4]
+
+    children, kids = Path(f"/proc/{pid}/task/{pid}/children"), []
+    for _ in range(600):  # the pool starts its process with the first piece of work
+        kids = [int(k) for k in children.read_text().split()]
+        if kids:
+            break
+        time.sleep(0.1)
+    assert kids, "no process was made beside"
+    parent.kill()
+    parent.wait()
+    for _ in range(600):
+        if not any(alive(kid) for kid in kids):
+            break
+        time.sleep(0.1)
+    assert not [kid for kid in kids if alive(kid)]
