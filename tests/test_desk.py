@@ -358,13 +358,7 @@ def test_desk_serve_answers_on_127_0_0_1_in_the_reports_language(desk, tmp_path)
     try:
         line = served.stdout.readline()  # the desk says where it answers once it is about to listen
         assert f"The desk answers at http://127.0.0.1:{port}" in line
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert served.poll() is None
-                time.sleep(0.05)  # waiting for the server to listen, not for a result
+        wait_until_listening(served, port)
         response, page = Client(f"127.0.0.1:{port}").request("GET", f"/o/{desk.links[JAKOB]}")
         text = page.decode()
         assert response.status == 200 and '<html lang="en">' in text and "Your sheets, Jakob Kruuse" in text
@@ -482,13 +476,7 @@ def test_a_full_disk_is_a_clear_message_to_the_owner_and_the_coordinator(desk):
     holder.execute("SELECT count(*) FROM owners").fetchall()  # the desk can use its log, but not keep a sheet
     served = subprocess.Popen(desk_command(desk, port, 4096), stderr=subprocess.DEVNULL)
     try:
-        while True:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                break
-            except OSError:
-                assert served.poll() is None
-                time.sleep(0.05)  # waiting for the server to listen, not for a result
+        wait_until_listening(served, port)
         address = f"127.0.0.1:{port}"
         response, page = Client(address).upload(desk.links[JAKOB], sheet_of(desk, 1))
         assert response.status == 503
@@ -596,3 +584,14 @@ def test_the_coordinator_builds_the_preview_from_what_is_accepted(desk, server):
                   f"{coordinator}/preview//etc/passwd", f"/c/{desk.links[JAKOB]}/preview/",
                   f"/o/{desk.links[JAKOB]}/preview/"):
         assert client.request("GET", wrong)[0].status == 404, wrong
+
+
+def wait_until_listening(served: subprocess.Popen, port: int) -> None:
+    """Until the desk started as ``served`` takes connections on ``port`` (it must not have ended)."""
+    while True:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            return
+        except OSError:
+            assert served.poll() is None
+            time.sleep(0.05)  # waiting for the server to listen, not for a result

@@ -272,11 +272,15 @@ class DeskApp:
                          findings_of=_findings, preview=self.desk.preview.state,
                          troubles=list(self.desk.troubles))
 
-    async def reissue(self, request: Request) -> Response:
+    def coordinator_post(self, request: Request) -> Response | None:
+        """The refusal of a coordinator's form (a wrong link, no CSRF token, too many, too large), or None."""
         who = self.who(request, coordinator=True)
         if isinstance(who, Response):
             return who
-        refused = self.guard_post(request, "c:" + request.path_params["token"]) or self.too_large(request)
+        return self.guard_post(request, "c:" + request.path_params["token"]) or self.too_large(request)
+
+    async def reissue(self, request: Request) -> Response:
+        refused = self.coordinator_post(request)
         if refused:
             return refused
         try:
@@ -290,13 +294,9 @@ class DeskApp:
         token = await run_in_threadpool(self.desk.store.issue, owner)
         return await self.coordinator_view(request, (owner, str(request.url_for("owner_page", token=token))))
 
-
     async def build(self, request: Request) -> Response:
         """Start the preview's build (unless one is running), then back to the page, which shows its state."""
-        who = self.who(request, coordinator=True)
-        if isinstance(who, Response):
-            return who
-        refused = self.guard_post(request, "c:" + request.path_params["token"]) or self.too_large(request)
+        refused = self.coordinator_post(request)
         if refused:
             return refused
         self.desk.preview.start()
