@@ -24,7 +24,7 @@ from ..model import Action, Catalogue, Role
 from ..paths import default_templates_dir
 from ..problems import BuildError, Finding, Severity
 from .assets import Assets
-from .text import break_long_words, hyphenated, longest_unbroken, to_html, web_links, widest_unbroken, with_word_breaks
+from .text import break_long_words, hyphenated, to_html, web_links, widest_unbroken, with_word_breaks
 
 
 def template_dirs(config: Config) -> list[Path]:
@@ -47,7 +47,6 @@ def environment(config: Config) -> jinja2.Environment:
     env.filters["cell"] = lambda text: to_html(text, months, words)
     env.filters["field"] = lambda text, field: field_html(text, field, config.messages, months, words)
     env.filters["words"] = lambda text: with_word_breaks(text, words)
-    env.filters["longest_unbroken"] = lambda text: longest_unbroken(text, words)
     heads = head_font(config)  # table heads are set semibold: their widest unbroken part, in mm at a size
     env.filters["head_width"] = lambda text, size_pt: widest_unbroken(text, words, heads, size_pt)
     env.filters["hyphenated"] = lambda text: hyphenated(text, config.report.language, words)

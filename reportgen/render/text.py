@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from markdown_it import MarkdownIt
@@ -179,32 +179,28 @@ def _space_inside(before: str, short_stays: bool = True) -> tuple[str, str]:
     return (before[:-1], " ") if before.endswith(" ") and not short else (before, "")
 
 
-def longest_unbroken(text: str, words: tuple[tuple[str, str], ...]) -> int:
-    """How many characters of ``text`` must stand on one line at the most: its longest word, cut
-    after the text's own hyphens and where the hyphenation list lets a listed word break (a matrix
-    head whose longest such part is wider than its column is headed by a letter instead)."""
+def unbroken_parts(text: str, words: tuple[tuple[str, str], ...]) -> Iterator[str]:
+    """The parts of ``text`` that must each stand on one line: its words, cut after the text's own
+    hyphens and slashes and where the hyphenation list lets a listed word break."""
     folded = [(word.casefold(), breaks) for word, breaks in words]
-    longest = 0
     for part in (p for word in text.split() for p in re.split(r"(?<=[-/])", word) if p):
         listed = next((breaks for word, breaks in folded if part.casefold().startswith(word)), None)
-        pieces = with_breaks(part, listed).split(SOFT_HYPHEN) if listed else [part]
-        longest = max(longest, *(len(piece) for piece in pieces))
-    return longest
+        yield from with_breaks(part, listed).split(SOFT_HYPHEN) if listed else [part]
+
+
+def longest_unbroken(text: str, words: tuple[tuple[str, str], ...]) -> int:
+    """How many characters of ``text`` must stand on one line at the most (its longest unbroken part)."""
+    return max((len(piece) for piece in unbroken_parts(text, words)), default=0)
 
 
 def widest_unbroken(text: str, words: tuple[tuple[str, str], ...], font: Path, size_pt: float) -> float:
-    """How wide, in mm, the widest part of ``text`` that must stand on one line is when set in
-    ``font`` at ``size_pt`` (its words, cut as :func:`longest_unbroken` cuts them), measured with the
-    font's own advance widths: a head whose widest part is wider than its column is set otherwise."""
-    folded = [(word.casefold(), breaks) for word, breaks in words]
+    """How wide, in mm, the widest of ``text``'s :func:`unbroken_parts` is when set in ``font`` at
+    ``size_pt``, measured with the font's own advance widths: a head whose widest part is wider than
+    its column is set otherwise (a letter or a symbol with a key)."""
     advances, em = _advances(str(font))
-    widest = 0.0
-    for part in (p for word in text.split() for p in re.split(r"(?<=[-/])", word) if p):
-        listed = next((breaks for word, breaks in folded if part.casefold().startswith(word)), None)
-        for piece in with_breaks(part, listed).split(SOFT_HYPHEN) if listed else [part]:
-            units = sum(advances.get(ord(ch), em // 2) for ch in piece)
-            widest = max(widest, units / em * size_pt * 25.4 / 72)
-    return widest
+    units = max((sum(advances.get(ord(ch), em // 2) for ch in piece) for piece in unbroken_parts(text, words)),
+                default=0)
+    return units / em * size_pt * 25.4 / 72
 
 
 @functools.cache
