@@ -176,10 +176,10 @@ def make_edition(config: Config, warnings: list[Finding] | None = None, *, stric
         if not pdf:
             return Edition(config, outcome, html, b"", len(document.pages), changed, proofed, compared, history)
         progress.stage("write")
-        finish = xmp.finisher(config)  # mends the tags, checks PDF/UA-1, claims it when nothing was found
-        made = write_pdf(document, created=config.report.date, finisher=finish,
-                         attachments=attachments(outcome.catalogue, config.source_file, outcome.paths))
-        proofed += ua.findings(finish.problems, config)
+        written = write_pdf(document, created=config.report.date, finisher=xmp.finisher(config),
+                            attachments=attachments(outcome.catalogue, config.source_file, outcome.paths))
+        made, problems = xmp.checked(written)  # PDF/UA-1 claimed only when nothing was found
+        proofed += ua.findings(problems, config)
         printed, print_findings = print_edition_of(outcome.catalogue, assets, changed, history, compared, progress) \
             if print_edition else (b"", [])
         proofed += print_findings

@@ -6,6 +6,7 @@ breaks one (its own cover template with a logo and no description) gets a proof 
 from __future__ import annotations
 
 import io
+import subprocess
 from collections import Counter
 
 import pikepdf
@@ -78,6 +79,7 @@ def test_the_sample_passes_every_check_and_claims_pdfua(sample_build, sample_cat
     with pikepdf.open(sample_build.pdf) as pdf:
         metadata = pdf.Root.Metadata.read_bytes()
         assert b"<pdfaSchema:prefix>pdfuaid</pdfaSchema:prefix>" in metadata  # declared, as PDF/A asks
+        assert "/Filter" not in pdf.Root.Metadata and metadata in data  # the packet as it is, for any scanner
         # The status bars are decoration (their numbers stand beside them): artifacts, one per theme.
         assert list(elements(pdf, "/Figure")) == []
         layout = sum(page.Contents.read_bytes().count(b"/Artifact\n<</Type /Layout>>") for page in pdf.pages)
@@ -267,4 +269,9 @@ def test_a_logo_without_a_description_is_a_proof_finding_and_no_claim(copy_repor
     edition = make_edition(config, warnings)
     assert [(f.code, f.cell) for f in edition.proof] == [("pdfua-figure-alt", "page 1")]
     assert "alternativ tekst" in edition.proof[0].message and "image_alt" in edition.proof[0].fix
-    assert not claims_ua(edition.pdf)
+    assert not claims_ua(edition.pdf)  # the claim blanked out of the written file, which stays whole:
+    written = copy_report / "written.pdf"
+    written.write_bytes(edition.pdf)
+    assert b"pdfuaid" not in edition.pdf and subprocess.run(["qpdf", "--check", written]).returncode == 0
+    with pikepdf.open(io.BytesIO(edition.pdf)) as pdf:
+        assert pdf.open_metadata().get("dc:title") == edition.config.report.title

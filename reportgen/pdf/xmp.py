@@ -5,14 +5,16 @@ WeasyPrint writes title, creator, description, keywords, dates and the PDF/A ide
 This adds, in predefined schemas only (no extension schema needed under PDF/A): the language
 (dc:language), the keywords as subjects (dc:subject), the edition's date (dc:date), an
 identifier (dc:identifier), the publisher (dc:publisher), the version (xmpMM:VersionID) and the
-metadata date (xmp:MetadataDate). The PDF/UA identification (``pdfuaid:part`` 1, with the PDF/A
-extension schema that declares it) is added only when the mended document passes every check of
-:mod:`reportgen.pdf.ua`.
+metadata date (xmp:MetadataDate), and the PDF/UA identification (``pdfuaid:part`` 1, with the PDF/A
+extension schema that declares it). The packet is written uncompressed, where a program that does
+not read PDF finds it too (ISO 16684-1's packet wrapper is made for such scanning); :func:`checked`
+reads the written PDF with :mod:`reportgen.pdf.ua`'s checks and blanks the PDF/UA identification
+out when one fails (spaces of the same length: every offset of the file stays true), so a PDF
+claims PDF/UA-1 only when it passes every check, and is written once.
 """
 
 from __future__ import annotations
 
-import io
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -63,15 +65,13 @@ UA_RDF = (
 class Finisher:
     """A WeasyPrint finisher: lists each associated file once in /AF (WeasyPrint 70 lists every
     attachment twice), mends the tags (:func:`reportgen.pdf.tagging.mend`), lets the laid-out boxes
-    go (the document cannot be written a second time), checks the result
-    against PDF/UA-1 (:func:`reportgen.pdf.ua.check_pdf`; what it finds is kept in ``problems``)
-    and puts :func:`extra_rdf` into the XMP packet, with the PDF/UA identification when nothing
-    was found."""
+    go (the document cannot be written a second time), and puts :func:`extra_rdf` and the PDF/UA
+    identification into the XMP packet, which is left uncompressed. The written PDF goes through
+    :func:`checked` before anyone sees it."""
 
     def __init__(self, config: Config):
         self.extra = extra_rdf(config)
         self.page_words = lambda text, page: config.messages("report.link_page", text=text, page=page)
-        self.problems: list[Problem] = []
 
     def __call__(self, document: Any, pdf: Any) -> None:
         if "AF" in pdf.catalog:
@@ -80,7 +80,6 @@ class Finisher:
             pdf.catalog["AF"].extend(unique)
         mend(document, pdf, self.page_words)
         _release_boxes(document, pdf)
-        self.problems = check_pdf(_draft(pdf))
         reference = pdf.catalog.get("Metadata")
         if not reference:
             return
@@ -88,8 +87,19 @@ class Finisher:
             reference = reference.decode()
         stream = pdf.objects[int(str(reference).split()[0])]
         content = b"".join(stream.stream)
-        extra = self.extra + (b"" if self.problems else UA_RDF)
-        stream.stream = [content.replace(b"</rdf:RDF>", extra + b"</rdf:RDF>", 1)]
+        stream.stream = [content.replace(b"</rdf:RDF>", self.extra + UA_RDF + b"</rdf:RDF>", 1)]
+        stream.compress = False
+
+
+def checked(pdf: bytes) -> tuple[bytes, list[Problem]]:
+    """A PDF written with the :class:`Finisher`, checked against PDF/UA-1
+    (:func:`reportgen.pdf.ua.check_pdf`), and what the checks found: when they found anything, its
+    claim of PDF/UA-1 is blanked out of the XMP packet (with spaces, which XML allows between
+    elements), else it is the same bytes."""
+    problems = check_pdf(pdf)
+    if problems:
+        pdf = pdf.replace(UA_RDF, b" " * len(UA_RDF), 1)
+    return pdf, problems
 
 
 def finisher(config: Config) -> Finisher:
@@ -107,16 +117,3 @@ def _release_boxes(document: Any, pdf: Any) -> None:
         if getattr(item, "_tags", None) is not None:
             item._tags = None
     release_memory()  # the boxes' memory back to the system, before the checks and the file are made
-
-
-def _draft(pdf: Any) -> bytes:
-    """The PDF as it stands, uncompressed and without an identifier, for the checks; ``pdf`` is
-    left as it was (pydyf's ``write`` adds the info dictionary to the objects, and counts)."""
-    count = len(pdf.objects)
-    output = io.BytesIO()
-    try:
-        pdf.write(output, b"1.7", False, False)
-    finally:
-        del pdf.objects[count:]
-        pdf.current_position, pdf.xref_position = 0, None
-    return output.getvalue()
