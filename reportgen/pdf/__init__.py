@@ -51,10 +51,11 @@ def lay_out(html: str, roots: list[Path], files: dict[str, Path] | None = None, 
     with the structure a tagged PDF needs (the print edition has none)."""
     from weasyprint import HTML
 
-    from . import fixes
+    from . import fixes, hyphenation
     from .fetcher import AssetFetcher
     fetcher = AssetFetcher(roots, files)
     fixes.apply()  # the same pages with less work (REPORTGEN_STOCK_WEASYPRINT=1: without)
+    hyphenation.install()  # words the language's dictionary does not know are never hyphenated
     document: Document = HTML(string=html, base_url=BASE_URL, url_fetcher=fetcher).render(
         presentational_hints=False, pdf_tags=tags)
     release_memory()  # what the layout let go, before the pages are painted

@@ -25,6 +25,7 @@ from ..configuration import Config
 from ..model import Catalogue
 from ..problems import Finding, Severity
 from ..render.text import SOFT_HYPHEN
+from ..render.words import available
 from .lines import (
     OVERFLOW_TOLERANCE,
     WHITESPACE,
@@ -49,7 +50,8 @@ def proof(document: Any, catalogue: Catalogue, fonts: list[Path], min_fill: floa
     config = catalogue.config
     all_lines = list(lines(document))
     blocks, fields = by_block(all_lines), by_block(all_lines, unit="field")  # grouped once, for every check
-    findings = _underfilled(document, config, min_fill)
+    findings = _no_dictionary(config)
+    findings += _underfilled(document, config, min_fill)
     findings += _line_breaks(blocks, config)
     findings += _lone_lines(blocks, fields, config)
     findings += _contents_numbers(blocks, config)
@@ -77,6 +79,14 @@ def excerpt(text: str, limit: int = 100, *, end: bool = False) -> str:
 def _finding(config: Config, code: str, page: int, action: int | None = None, **params: Any) -> Finding:
     return config.messages.finding(code, Severity.WARNING, file=config.report.pdf_name, cell=f"page {page}",
                                    action=action, page=page, **params)
+
+
+def _no_dictionary(config: Config) -> list[Finding]:
+    """Without the language's dictionary every word is hyphenated, names and foreign words too."""
+    if available(config.report.language):
+        return []
+    return [config.messages.finding("proof-no-dictionary", Severity.WARNING, file=config.report.pdf_name,
+                                    language=config.report.language)]
 
 
 def _line_breaks(blocks: list[list[Line]], config: Config) -> list[Finding]:

@@ -19,6 +19,8 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
+from .words import known
+
 _BULLET = re.compile(r"^(?:[•▪◦]\s*|[-*]\s+)(?=\S)")
 
 
@@ -260,7 +262,8 @@ _LONG_WORD = re.compile(r"\w{10,}")
 
 def hyphenated(text: str, language: str, words: tuple[tuple[str, str], ...]) -> Markup:
     """A heading of the web edition as safe HTML with a soft hyphen wherever the language's
-    dictionary (pyphen's, as WeasyPrint uses) breaks its long words, and the configured words as
+    patterns (pyphen's, as WeasyPrint uses) break its long words that the language's dictionary
+    knows (:mod:`reportgen.render.words`), and the configured words as
     :func:`with_word_breaks` has them: a browser without its own dictionary for the language
     breaks a word too wide for a phone with a hyphen, where it may break."""
     import pyphen
@@ -269,7 +272,7 @@ def hyphenated(text: str, language: str, words: tuple[tuple[str, str], ...]) -> 
     dictionary = pyphen.Pyphen(lang=language, left=3, right=3) if pyphen.language_fallback(language) else None
 
     def breaks(match: re.Match[str]) -> str:
-        if dictionary is None or (listed is not None and listed.match(match[0])):
+        if dictionary is None or (listed is not None and listed.match(match[0])) or not known(language, match[0]):
             return match[0]
         return str(dictionary.inserted(match[0], hyphen=SOFT_HYPHEN))
 
