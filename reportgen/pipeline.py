@@ -20,7 +20,7 @@ import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from . import opendata
 from .checks import CheckOutcome, check
@@ -147,13 +147,15 @@ def gather(config: Config, warnings: list[Finding] | None = None, *, strict: boo
 def make_edition(config: Config, warnings: list[Finding] | None = None, *, strict: bool = False,
                  changes_since: Path | None = None, progress: Progress = silent, pdf: bool = True,
                  history: History | None = None, changes: bool = True, gathered: Gathered | None = None,
-                 print_edition: bool = False) -> Edition:
+                 print_edition: bool = False, words_beside: bool = False) -> Edition:
     """Check the sheets (refusing on errors; :func:`gather`, unless ``gathered`` has been), render
     the HTML, lay out the pages and proof them, and make the PDF (unless ``pdf`` is false: the proof
     alone); write nothing. The PDF's own checks (PDF/UA-1, :mod:`reportgen.pdf.ua`) join the proof
     when the PDF is made; with ``print_edition`` the print shop's edition is made too
-    (:func:`print_edition_of`), and its print checks join it."""
-    from .pdf import fewer_collections, lay_out, ua, weasyprint_errors, write_pdf, xmp
+    (:func:`print_edition_of`), and its print checks join it. ``words_beside``: the dictionary is
+    asked about the page's words in a process of its own while the pages are laid out (a command
+    that builds once; a long-lived preview remembers its answers instead)."""
+    from .pdf import fewer_collections, ua, weasyprint_errors, write_pdf, xmp
     from .pdf.attachments import attachments
     from .pdf.proof import proof
     from .render import render_html, template_dirs
@@ -168,7 +170,7 @@ def make_edition(config: Config, warnings: list[Finding] | None = None, *, stric
     html = render_html(outcome.catalogue, changes=changed, assets=assets, history=history, changes_from=compared)
     progress.stage("layout")
     with weasyprint_errors(config.messages), fewer_collections():
-        document: Document = lay_out(html, assets.roots, assets.configured_files())
+        document: Document = _laid_out(html, assets, config.report.language, words_beside)
         proofed = proof(document, outcome.catalogue, assets.font_files(), config.proof.min_fill)
         if strict and proofed:
             raise InputsError(CheckResult(findings=proofed, files=outcome.result.files),
@@ -187,6 +189,23 @@ def make_edition(config: Config, warnings: list[Finding] | None = None, *, stric
             raise InputsError(CheckResult(findings=proofed, files=outcome.result.files),
                               len(outcome.catalogue.actions))
     return Edition(config, outcome, html, made, len(document.pages), changed, proofed, compared, history, printed)
+
+
+def _laid_out(html: str, assets: Assets, language: str, words_beside: bool) -> Document:
+    """The pages laid out (:func:`reportgen.pdf.lay_out`); with ``words_beside``, hyphenation takes
+    what the dictionary says of the page's words from a process of its own as soon as it is there
+    (:func:`reportgen.render.words.knowing`), and asks the dictionary here until then."""
+    from .pdf import lay_out
+    from .render import words
+
+    told = beside(words.knowing, language, html) if words_beside else None
+    words.expect(told)
+    try:
+        return lay_out(html, assets.roots, assets.configured_files())
+    finally:
+        words.expect(None)
+        if told is not None:
+            told.close()
 
 
 def print_edition_of(catalogue: Catalogue, assets: Assets, changes: list[ActionChange] | None,
@@ -237,28 +256,46 @@ def _web_and_data(gathered: Gathered, pdf_name: str) -> tuple[dict[str, bytes | 
     return web, opendata.package(catalogue)
 
 
-def beside(function: Callable[..., T], *args: Any) -> Callable[[], T]:
+def beside(function: Callable[..., T], *args: Any) -> Beside[T]:
     """``function(*args)`` (a module's function, its arguments picklable), made beside what the caller
     does next: in a process of its own (on the second core, while this one lays out the pages), a
     new interpreter with this one's import path (not a fork: no lock of this process' threads is
     copied mid-use, and a ``reportgen`` folder where the command runs is never imported instead).
-    Call the returned function for the result. If the other process fails or dies, the work is done
-    here when the result is asked for, so an error is raised as it would be without it."""
-    context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_end_with, initargs=(os.getpid(),))
-    future = pool.submit(function, *args)
+    Call the returned :class:`Beside` for the result. If the other process fails or dies, the work is
+    done here when the result is asked for, so an error is raised as it would be without it."""
+    return Beside(function, args)
 
-    def result() -> T:
+
+class Beside(Generic[T]):
+    """Work made in a process of its own (:func:`beside`): ``done()`` says whether its result is there
+    (without waiting), ``result()`` gives it once it is (its error if it failed), calling it gives the
+    result (waiting for it, or made here if the process failed) and lets the process go, ``close()``
+    lets it go without waiting."""
+
+    def __init__(self, function: Callable[..., T], args: tuple[Any, ...]):
+        context = multiprocessing.get_context("spawn")
+        self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_end_with,
+                                         initargs=(os.getpid(),))
+        self._function, self._args = function, args
+        self._future = self._pool.submit(function, *args)
+
+    def done(self) -> bool:
+        return self._future.done()
+
+    def result(self) -> T:
+        return self._future.result()
+
+    def __call__(self) -> T:
         try:
-            return future.result()
+            return self._future.result()
         except Exception:  # its own error, or a process that died: made here, where it says what
             log.debug("made beside: failed, made again here", exc_info=True)
-            return function(*args)
+            return self._function(*self._args)
         finally:
-            pool.shutdown()
+            self._pool.shutdown()
 
-    return result
-
+    def close(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _end_with(parent: int) -> None:
@@ -329,7 +366,7 @@ def build(config: Config | Path | str | None = None, out_dir: Path | str | None 
     gathered = gather(config, warnings, strict=strict, changes_since=changes_since, progress=progress,
                       history=history, changes=changes)
     web_and_data = beside(_web_and_data, gathered, config.report.pdf_name)  # while the pages are laid out
-    edition = make_edition(config, warnings, strict=strict, progress=progress, gathered=gathered,
+    edition = make_edition(config, warnings, strict=strict, progress=progress, gathered=gathered, words_beside=True,
                            print_edition=config.print_edition if print_edition is None else print_edition)
     pdf_name, stem = edition.config.report.pdf_name, edition.stem
     web, data = web_and_data()

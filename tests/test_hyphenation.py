@@ -54,7 +54,7 @@ def test_without_the_dictionary_the_proof_says_so_and_every_word_may_break(monke
 
     monkeypatch.setitem(words.DICTIONARIES, "da", "xx_XX")  # a dictionary this machine has not
     words._dictionary.cache_clear()
-    words.known.cache_clear()
+    words._answers.clear()
     try:
         assert not words.available("da")
         assert printed_lines("Teknik og Mijøudvalget mødes") == ["Teknik og Mijøud-", "valget mødes"]
@@ -64,4 +64,26 @@ def test_without_the_dictionary_the_proof_says_so_and_every_word_may_break(monke
         assert len(found) == 1 and "'da'" in found[0].message and "hunspell-da" in found[0].fix
     finally:
         words._dictionary.cache_clear()
-        words.known.cache_clear()
+        words._answers.clear()
+
+
+def test_the_words_checked_beside_the_layout_are_what_it_hyphenates_by():
+    from reportgen.pipeline import beside
+
+    told = beside(words.knowing, "da-DK", "<p class=\"summary\">Teknik og Mij\u00adøudvalget, Miljøudvalget 2017</p>")
+    assert told() == ("da", {"Mijøudvalget": False, "Miljøudvalget": True, "Teknik": True})
+
+    class Told:  # answers that say otherwise than this machine's dictionary: the layout goes by them
+        def done(self) -> bool:
+            return True
+
+        def result(self) -> tuple[str, dict[str, bool]]:
+            return "da", {"Miljøudvalget": False}
+
+    words._answers.clear()
+    words.expect(Told())
+    try:
+        assert printed_lines("Teknik og Miljøudvalget mødes") == ["Teknik og", "Miljøudvalget mø-", "des"]
+    finally:
+        words.expect(None)
+        words._answers.clear()

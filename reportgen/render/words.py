@@ -12,7 +12,8 @@ have it, and the proof says so (``proof-no-dictionary``).
 from __future__ import annotations
 
 import functools
-from typing import Any
+import re
+from typing import Any, Protocol
 
 # The hunspell dictionary of each report language (the language's own spelling, as its hyphenation).
 DICTIONARIES = {"da": "da_DK", "en": "en_US"}
@@ -44,9 +45,60 @@ def available(language: str) -> bool:
     return _dictionary(_language(language)) is not None
 
 
-@functools.lru_cache(maxsize=1 << 16)
+class Answers(Protocol):
+    """What the dictionary says of a page's words, being worked out elsewhere (``reportgen.pipeline.beside``)."""
+
+    def done(self) -> bool: ...
+
+    def result(self) -> tuple[str, dict[str, bool]]: ...
+
+
+SHORTEST = 6  # the shortest word the stylesheet lets WeasyPrint hyphenate (hyphenate-limit-chars)
+_WORD = re.compile(rf"[^\W\d_]{{{SHORTEST},}}")
+_TAG = re.compile(r"<[^>]*>")
+_answers: dict[tuple[str, str], bool] = {}  # (language, word) → known
+_expected: list[Answers] = []
+
+
+def knowing(language: str, html: str) -> tuple[str, dict[str, bool]]:
+    """What the dictionary of ``language`` says of every word of a page (its HTML) long enough to be
+    hyphenated: made beside the layout, which asks :func:`known` word by word."""
+    language = _language(language)
+    dictionary = _dictionary(language)
+    if dictionary is None:
+        return language, {}
+    text = _TAG.sub(" ", html).replace("\u00ad", "")
+    return language, {word: bool(dictionary.check(word)) for word in set(_WORD.findall(text))}
+
+
+def expect(answers: Answers | None) -> None:
+    """:func:`known` takes ``answers`` once they are there (None: no more answers are coming)."""
+    _expected[:] = [answers] if answers is not None else []
+
+
 def known(language: str, word: str) -> bool:
     """Whether the dictionary of ``language`` knows ``word`` (true when there is no dictionary:
-    then no word is left out of hyphenation)."""
-    dictionary = _dictionary(_language(language))
-    return dictionary is None or bool(dictionary.check(word))
+    then no word is left out of hyphenation); remembered, or told by the answers expected."""
+    language = _language(language)
+    found = _answers.get((language, word))
+    if found is None and _expected and _expected[0].done():
+        _take(_expected.pop())
+        found = _answers.get((language, word))
+    if found is None:
+        dictionary = _dictionary(language)
+        found = dictionary is None or bool(dictionary.check(word))
+        if len(_answers) > MAX_REMEMBERED:  # a long-lived preview: bounded
+            _answers.clear()
+        _answers[(language, word)] = found
+    return found
+
+
+MAX_REMEMBERED = 1 << 17
+
+
+def _take(answers: Answers) -> None:
+    try:
+        language, told = answers.result()
+    except Exception:  # the process beside failed: the words are asked here, one by one
+        return
+    _answers.update(((language, word), known) for word, known in told.items())
