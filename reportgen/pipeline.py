@@ -18,7 +18,7 @@ import multiprocessing
 import os
 import signal
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -147,14 +147,14 @@ def gather(config: Config, warnings: list[Finding] | None = None, *, strict: boo
 def make_edition(config: Config, warnings: list[Finding] | None = None, *, strict: bool = False,
                  changes_since: Path | None = None, progress: Progress = silent, pdf: bool = True,
                  history: History | None = None, changes: bool = True, gathered: Gathered | None = None,
-                 print_edition: bool = False, words_beside: bool = False) -> Edition:
+                 print_edition: bool = False, helper: Helper | None = None) -> Edition:
     """Check the sheets (refusing on errors; :func:`gather`, unless ``gathered`` has been), render
     the HTML, lay out the pages and proof them, and make the PDF (unless ``pdf`` is false: the proof
     alone); write nothing. The PDF's own checks (PDF/UA-1, :mod:`reportgen.pdf.ua`) join the proof
     when the PDF is made; with ``print_edition`` the print shop's edition is made too
-    (:func:`print_edition_of`), and its print checks join it. ``words_beside``: the dictionary is
-    asked about the page's words in a process of its own while the pages are laid out (a command
-    that builds once; a long-lived preview remembers its answers instead)."""
+    (:func:`print_edition_of`), and its print checks join it. ``helper``: a :class:`Helper` asks
+    the dictionary about the page's words while the pages are laid out (a command that builds once;
+    a long-lived preview remembers its answers instead)."""
     from .pdf import fewer_collections, ua, weasyprint_errors, write_pdf, xmp
     from .pdf.attachments import attachments
     from .pdf.proof import proof
@@ -170,7 +170,7 @@ def make_edition(config: Config, warnings: list[Finding] | None = None, *, stric
     html = render_html(outcome.catalogue, changes=changed, assets=assets, history=history, changes_from=compared)
     progress.stage("layout")
     with weasyprint_errors(config.messages), fewer_collections():
-        document: Document = _laid_out(html, assets, config.report.language, words_beside)
+        document: Document = _laid_out(html, assets, config.report.language, helper)
         proofed = proof(document, outcome.catalogue, assets.font_files(), config.proof.min_fill)
         if strict and proofed:
             raise InputsError(CheckResult(findings=proofed, files=outcome.result.files),
@@ -191,21 +191,18 @@ def make_edition(config: Config, warnings: list[Finding] | None = None, *, stric
     return Edition(config, outcome, html, made, len(document.pages), changed, proofed, compared, history, printed)
 
 
-def _laid_out(html: str, assets: Assets, language: str, words_beside: bool) -> Document:
-    """The pages laid out (:func:`reportgen.pdf.lay_out`); with ``words_beside``, hyphenation takes
-    what the dictionary says of the page's words from a process of its own as soon as it is there
+def _laid_out(html: str, assets: Assets, language: str, helper: Helper | None) -> Document:
+    """The pages laid out (:func:`reportgen.pdf.lay_out`); with a ``helper``, hyphenation takes what
+    the dictionary says of the page's words from it as soon as it is there
     (:func:`reportgen.render.words.knowing`), and asks the dictionary here until then."""
     from .pdf import lay_out
     from .render import words
 
-    told = beside(words.knowing, language, html) if words_beside else None
-    words.expect(told)
+    words.expect(helper.submit(words.knowing, language, html) if helper is not None else None)
     try:
         return lay_out(html, assets.roots, assets.configured_files())
     finally:
         words.expect(None)
-        if told is not None:
-            told.close()
 
 
 def print_edition_of(catalogue: Catalogue, assets: Assets, changes: list[ActionChange] | None,
@@ -257,27 +254,41 @@ def _web_and_data(gathered: Gathered, pdf_name: str) -> tuple[dict[str, bytes | 
 
 
 def beside(function: Callable[..., T], *args: Any) -> Beside[T]:
-    """``function(*args)`` (a module's function, its arguments picklable), made beside what the caller
-    does next: in a process of its own (on the second core, while this one lays out the pages), a
-    new interpreter with this one's import path (not a fork: no lock of this process' threads is
-    copied mid-use, and a ``reportgen`` folder where the command runs is never imported instead).
-    Call the returned :class:`Beside` for the result. If the other process fails or dies, the work is
-    done here when the result is asked for, so an error is raised as it would be without it."""
-    return Beside(function, args)
+    """``function(*args)`` made in a :class:`Helper` of its own, which ends with it."""
+    helper = Helper()
+    made = helper.submit(function, *args)
+    helper.close(cancel=False)
+    return made
 
 
-class Beside(Generic[T]):
-    """Work made in a process of its own (:func:`beside`): ``done()`` says whether its result is there
-    (without waiting), ``result()`` gives it once it is (its error if it failed), calling it gives the
-    result (waiting for it, or made here if the process failed) and lets the process go, ``close()``
-    lets it go without waiting."""
+class Helper:
+    """A process of its own (on the second core, while this one lays out the pages) that makes the
+    work handed to it, one piece after another: a module's function, its arguments picklable. A new
+    interpreter with this one's import path (not a fork: no lock of this process' threads is copied
+    mid-use, and a ``reportgen`` folder where the command runs is never imported instead)."""
 
-    def __init__(self, function: Callable[..., T], args: tuple[Any, ...]):
+    def __init__(self) -> None:
         context = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(max_workers=1, mp_context=context, initializer=_end_with,
                                          initargs=(os.getpid(),))
-        self._function, self._args = function, args
-        self._future = self._pool.submit(function, *args)
+
+    def submit(self, function: Callable[..., T], *args: Any) -> Beside[T]:
+        return Beside(self._pool.submit(function, *args), function, args)
+
+    def close(self, *, cancel: bool = True) -> None:
+        """No more work: the process ends when it has made what it has begun (``cancel``: and
+        without what it has not), without waiting for it here."""
+        self._pool.shutdown(wait=False, cancel_futures=cancel)
+
+
+class Beside(Generic[T]):
+    """Work made by a :class:`Helper`: ``done()`` says whether its result is there (without
+    waiting), ``result()`` gives it once it is (its error if it failed); calling it gives the result,
+    waiting for it: if the other process failed or died, the work is made here, so an error is raised
+    as it would be without the helper."""
+
+    def __init__(self, future: Future[T], function: Callable[..., T], args: tuple[Any, ...]):
+        self._future, self._function, self._args = future, function, args
 
     def done(self) -> bool:
         return self._future.done()
@@ -291,11 +302,6 @@ class Beside(Generic[T]):
         except Exception:  # its own error, or a process that died: made here, where it says what
             log.debug("made beside: failed, made again here", exc_info=True)
             return self._function(*self._args)
-        finally:
-            self._pool.shutdown()
-
-    def close(self) -> None:
-        self._pool.shutdown(wait=False, cancel_futures=True)
 
 
 def _end_with(parent: int) -> None:
@@ -365,11 +371,15 @@ def build(config: Config | Path | str | None = None, out_dir: Path | str | None 
     config, warnings = load(config, warnings)
     gathered = gather(config, warnings, strict=strict, changes_since=changes_since, progress=progress,
                       history=history, changes=changes)
-    web_and_data = beside(_web_and_data, gathered, config.report.pdf_name)  # while the pages are laid out
-    edition = make_edition(config, warnings, strict=strict, progress=progress, gathered=gathered, words_beside=True,
-                           print_edition=config.print_edition if print_edition is None else print_edition)
+    helper = Helper()  # the web edition, the open data and the words' hyphenation, while the pages are laid out
+    try:
+        web_and_data = helper.submit(_web_and_data, gathered, config.report.pdf_name)
+        edition = make_edition(config, warnings, strict=strict, progress=progress, gathered=gathered, helper=helper,
+                               print_edition=config.print_edition if print_edition is None else print_edition)
+        web, data = web_and_data()
+    finally:
+        helper.close()
     pdf_name, stem = edition.config.report.pdf_name, edition.stem
-    web, data = web_and_data()
     mark = config.messages("words.decimal_mark")
     web["index.html"] = bytes(web["index.html"]).replace(
         LATER_PDF_SIZE.encode(), megabytes(len(edition.pdf), mark).encode())

@@ -60,7 +60,7 @@ def publish(config: Config | Path | str | None = None, archive: Path | str | Non
     report, t = config.report, config.messages
     target = refuse_if_published(config, archive)
     edition = make_edition(config, warnings, strict=strict, progress=progress, history=history,
-                           changes_since=changes_since, changes=changes, words_beside=True)
+                           changes_since=changes_since, changes=changes)
     _refuse_if_published(target, report, t)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)

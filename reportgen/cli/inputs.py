@@ -80,7 +80,7 @@ def proof_command(config_path: Path, strict: bool, quiet: bool, print_edition: b
     t = config.messages
     progress = ConsoleProgress(quiet, t)
     try:
-        edition = make_edition(config, warnings, progress=progress, words_beside=True,
+        edition = make_edition(config, warnings, progress=progress,
                                print_edition=config.print_edition if print_edition is None else print_edition)
     finally:
         progress.close()

@@ -46,7 +46,7 @@ def available(language: str) -> bool:
 
 
 class Answers(Protocol):
-    """What the dictionary says of a page's words, being worked out elsewhere (``reportgen.pipeline.beside``)."""
+    """What the dictionary says of a page's words, being worked out elsewhere (a ``reportgen.pipeline.Helper``)."""
 
     def done(self) -> bool: ...
 
