@@ -66,6 +66,9 @@ def classes(element: Any) -> set[str]:
 
 
 def lines(document: Any) -> Iterator[Line]:
+    """Every line of a laid-out document, page by page (a new document: widths measured in another
+    one's fonts are forgotten)."""
+    _CHARACTER_WIDTHS.clear()
     for number, page in enumerate(document.pages, start=1):
         yield from _walk(page._page_box, number, (), (page._page_box,))
 
@@ -227,12 +230,34 @@ def room_to_spare(found: Break) -> bool:
     word = after.lead or (first[0] if first else "")  # a box that never breaks moves whole
     if not word:
         return False
-    needed = text_width(word, after.first_style)
+    room = line.edge - line.right - ROOM_TOLERANCE
     if found.added:
-        needed -= text_width(line.text.rstrip()[-1], line.style)  # the hyphen goes
+        room += character_width(line.text.rstrip()[-1], line.style)  # the hyphen goes
     elif not found.inside_word:
-        needed += text_width(" ", line.style)
-    return line.right + needed + ROOM_TOLERANCE < line.edge
+        room -= character_width(" ", line.style)
+    return room > 0 and text_width(word, after.first_style) < room
+
+
+# What a text's width depends on, of its style (WeasyPrint's Pango layout reads these).
+_FONT_PROPERTIES = ("direction", "font_family", "font_feature_settings", "font_kerning", "font_language_override",
+                    "font_size", "font_stretch", "font_style", "font_variant_alternates", "font_variant_caps",
+                    "font_variant_east_asian", "font_variant_ligatures", "font_variant_numeric",
+                    "font_variant_position", "font_variation_settings", "font_weight", "lang", "letter_spacing",
+                    "word_spacing")
+_CHARACTER_WIDTHS: dict[str, float] = {}
+
+
+def character_width(character: str, style: Any) -> float:
+    """:func:`text_width` of one character (a hyphen, a space), remembered by the font properties of
+    its style while one document's lines are read (:func:`lines`): thousands of lines end in one, in a
+    few fonts and sizes."""
+    key = repr((character, *(style[name] for name in _FONT_PROPERTIES)))
+    found = _CHARACTER_WIDTHS.get(key)
+    if found is None:
+        if len(_CHARACTER_WIDTHS) > 4096:
+            _CHARACTER_WIDTHS.clear()
+        found = _CHARACTER_WIDTHS[key] = text_width(character, style)
+    return found
 
 
 def text_width(text: str, style: Any) -> float:

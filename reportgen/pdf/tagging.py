@@ -210,13 +210,14 @@ def _form_references(tags: _Tags) -> None:
 def _links(tags: _Tags, layout: _Layout, page_words: PageWords) -> None:
     """One Link element per link, each annotation with a description, generated text read aloud
     as the link's text and page."""
-    merged = True
-    while merged:  # until none is left: a merged element's children now sit in a Link themselves
-        merged = False
-        for reference, element in reversed(list(tags.elements())):
+    for reference, element in reversed(list(tags.elements())):  # children before their parents
+        waiting = [(reference, element)]
+        while waiting:  # a merged element's children now sit in a Link themselves: theirs too
+            reference, element = waiting.pop()
             if element and element["S"] in ("/Link", "/Span", "/NonStruct") and tags.get(element["P"])["S"] == "/Link":
+                kids = [(kid, tags.get(kid)) for kid in element["K"] if _is_element(tags, kid)]
                 _merge_link(tags, reference, element)
-                merged = True
+                waiting += reversed(kids)
     for _, element in tags.elements():
         if element["S"] != "/Link":
             continue
