@@ -3,7 +3,7 @@ with the data, the filter kept in the address, the keyboard, axe, and every acti
 
 from __future__ import annotations
 
-from .test_web import axe_violations, browser, page  # noqa: F401 - the fixtures
+from .test_web import address_ends, axe_violations, browser, page  # noqa: F401 - the fixtures
 
 
 def _visible(page) -> list[int]:  # noqa: F811
@@ -22,7 +22,7 @@ def test_filter_by_committee_and_status_counts_agree_with_the_data(sample_build,
     assert 0 < len(expected) < 50
     assert _visible(page) == expected
     assert page.locator(".filter-count").inner_text() == f"Viser {len(expected)} af 50 handlinger"
-    assert page.url.endswith("?committee=teknik&status=igang")
+    assert address_ends(page, "?committee=teknik&status=igang")
     assert axe_violations(page) == []
 
     page.goto(url + "?theme=3&administration=boern")  # a shared address gives the same view

@@ -43,6 +43,13 @@ def page(browser):
     context.close()
 
 
+def address_ends(page, end: str) -> bool:
+    """The page's own address (``location.href``) ends so, once its script has set it: ``page.url``
+    can still hold the address before the page's last ``history.replaceState``."""
+    page.wait_for_function("end => location.href.endsWith(end)", arg=end, timeout=5000)
+    return True
+
+
 def axe_violations(page) -> list[dict]:
     assert AXE.exists(), "axe-core is missing: `make test` installs it (npm ci in tests/browser)"
     # The web edition leaves what is off screen unrendered (content-visibility: auto); axe reads the
