@@ -5,7 +5,10 @@ is read, no report folder copied; each expected finding is worded by the configu
 from __future__ import annotations
 
 import os
+import pickle
 import resource
+import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -192,3 +195,34 @@ def test_a_file_that_opens_like_a_zip_without_an_end_record_is_damaged(tmp_path,
     path.write_bytes(b"PK\x03\x04" + b"\x00" * 5 + (5000).to_bytes(2, "little") + b"\x00" * 100)
     assert _screened(path, sample_config) == t.finding("file-corrupt", ERROR, file="07.xlsx",
                                                        detail=t("words.damaged_zip"))
+
+
+def test_a_folder_that_may_not_be_listed_says_so(tmp_path, sample_config):
+    """As root every folder may be listed: a child of this process (which keeps the code under test, as
+    a process started afresh would not) gives up root and is refused a folder it may only pass through."""
+    t = sample_config.messages
+    top = Path(tempfile.mkdtemp(prefix="reportgen-perm-"))
+    try:
+        top.chmod(0o711)
+        locked = top / "sheets"
+        locked.mkdir(mode=0o311)
+        reader, writer = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child: never back into pytest
+            try:
+                os.close(reader)
+                os.setgroups([])
+                os.setgid(65534)
+                os.setuid(65534)
+                with os.fdopen(writer, "wb") as out:
+                    pickle.dump(discover(sample_config, [locked]), out)
+            finally:
+                os._exit(0)
+        os.close(writer)
+        with os.fdopen(reader, "rb") as got:
+            files, findings = pickle.load(got)
+        os.waitpid(pid, 0)
+    finally:
+        shutil.rmtree(top)
+    assert files == []
+    assert findings == [t.finding("inputs-unreadable", ERROR, file=str(locked), detail=t("read_problems.permission"))]
