@@ -197,23 +197,27 @@ def test_a_file_that_opens_like_a_zip_without_an_end_record_is_damaged(tmp_path,
                                                        detail=t("words.damaged_zip"))
 
 
-def test_a_folder_that_may_not_be_listed_says_so(tmp_path, sample_config):
+def test_a_folder_that_may_not_be_listed_is_named_so(tmp_path, sample_config):
     """As root every folder may be listed: a child of this process (which keeps the code under test, as
-    a process started afresh would not) gives up root and is refused a folder it may only pass through."""
+    a process started afresh would not) gives up root and is refused a folder it may only pass through.
+    (This process lists it too: mutmut learns which tests reach a function in the test's own process.)"""
     t = sample_config.messages
     top = Path(tempfile.mkdtemp(prefix="reportgen-perm-"))
     try:
         top.chmod(0o711)
         locked = top / "sheets"
         locked.mkdir(mode=0o311)
+        if os.geteuid() == 0:
+            assert discover(sample_config, [locked]) == ([], [])
         reader, writer = os.pipe()
         pid = os.fork()
         if pid == 0:  # the child: never back into pytest
             try:
                 os.close(reader)
-                os.setgroups([])
-                os.setgid(65534)
-                os.setuid(65534)
+                if os.geteuid() == 0:
+                    os.setgroups([])
+                    os.setgid(65534)
+                    os.setuid(65534)
                 with os.fdopen(writer, "wb") as out:
                     pickle.dump(discover(sample_config, [locked]), out)
             finally:
@@ -226,3 +230,24 @@ def test_a_folder_that_may_not_be_listed_says_so(tmp_path, sample_config):
         shutil.rmtree(top)
     assert files == []
     assert findings == [t.finding("inputs-unreadable", ERROR, file=str(locked), detail=t("read_problems.permission"))]
+
+
+def test_an_end_record_cut_after_its_count_is_judged_by_that_count(tmp_path, sample_config):
+    """The count is read before the directory: a record cut off just after it (12 bytes) still says 5,000
+    entries; one cut inside it (11 bytes) says nothing, and the zip is damaged."""
+    t = sample_config.messages
+    record = b"PK\x05\x06" + b"\x00" * 6 + (5000).to_bytes(2, "little")
+    path = tmp_path / "07.xlsx"
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 100 + record)
+    assert _screened(path, sample_config) == t.finding("file-too-large", ERROR, file="07.xlsx",
+                                                       detail=t("words.zip_entries", count=5000))
+    path.write_bytes(b"PK\x03\x04" + b"\x00" * 100 + record[:11])
+    assert _screened(path, sample_config) == t.finding("file-corrupt", ERROR, file="07.xlsx",
+                                                       detail=t("words.damaged_zip"))
+
+
+def test_a_workbook_part_is_found_as_excel_finds_it(tmp_path, sample_config):
+    """Part names compared as Excel compares them: ``\\`` as ``/``, no leading ``/``, any case."""
+    assert _screened(_zip(tmp_path / "07.xlsx", "\\Xl\\Workbook.xml"), sample_config) is None
+    assert _screened(_zip(tmp_path / "08.xlsx", "/XL/workbook.BIN"), sample_config) == \
+        sample_config.messages.finding("file-xlsb", ERROR, file="08.xlsx")
