@@ -203,9 +203,9 @@ def test_a_folder_that_may_not_be_listed_is_named_so(tmp_path, sample_config):
     (This process lists it too: mutmut learns which tests reach a function in the test's own process.)"""
     t = sample_config.messages
     top = Path(tempfile.mkdtemp(prefix="reportgen-perm-"))
+    locked = top / "sheets"
     try:
         top.chmod(0o711)
-        locked = top / "sheets"
         locked.mkdir(mode=0o311)
         if os.geteuid() == 0:
             assert discover(sample_config, [locked]) == ([], [])
@@ -227,6 +227,8 @@ def test_a_folder_that_may_not_be_listed_is_named_so(tmp_path, sample_config):
             files, findings = pickle.load(got)
         os.waitpid(pid, 0)
     finally:
+        if locked.is_dir():
+            locked.chmod(0o700)  # listable again, to be removed without root
         shutil.rmtree(top)
     assert files == []
     assert findings == [t.finding("inputs-unreadable", ERROR, file=str(locked), detail=t("read_problems.permission"))]
