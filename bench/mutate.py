@@ -48,9 +48,12 @@ MODULES = {
     "render-text": Module("reportgen/render/text.py", ("tests/test_text.py", "tests/test_hostile_small.py",
                                                        "tests/test_mutants.py")),
     # … and the two tests of links and names that are not UTF-8 in the sheets folder (the rest of their files
-    # build or run reportgen in a process of its own, where no mutant is)
+    # build or run reportgen in a process of its own, where no mutant is). Not tests/test_checks.py: each of
+    # its tests copies a report folder and reads its sheets, and every mutant of screen/discover ran them all
+    # (6-40 s a mutant); tests/test_mutants_files.py tells the same by calling discover() and screen()
     "sheets-files": Module("reportgen/sheets/files.py", (
-        "tests/test_checks.py", "tests/test_hostile.py", "tests/test_hostile_small.py", "tests/test_mutants.py",
+        "tests/test_mutants_files.py", "tests/test_hostile.py", "tests/test_hostile_small.py",
+        "tests/test_mutants.py",
         "tests/test_hostile_round_two.py::test_a_link_in_the_sheets_folder_is_refused_not_followed",
         "tests/test_hostile_round_two.py::test_a_name_that_is_not_utf8_stops_only_what_it_may_be")),
     "checks": Module("reportgen/checks.py", ("tests/test_checks.py", "tests/test_sheets.py", "tests/test_mentions.py",
