@@ -19,6 +19,7 @@ import os
 import signal
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
@@ -273,7 +274,12 @@ class Helper:
                                          initargs=(os.getpid(),))
 
     def submit(self, function: Callable[..., T], *args: Any) -> Beside[T]:
-        return Beside(self._pool.submit(function, *args), function, args)
+        try:
+            future = self._pool.submit(function, *args)
+        except (BrokenProcessPool, RuntimeError) as error:  # its process died (or the pool is shut)
+            future = Future()
+            future.set_exception(error)  # the work is made here when its result is asked for
+        return Beside(future, function, args)
 
     def close(self, *, cancel: bool = True) -> None:
         """No more work: the process ends when it has made what it has begun (``cancel``: and

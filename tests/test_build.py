@@ -69,10 +69,11 @@ PAGE_NUMBER = re.compile(r"\d{1,3}")  # a page's number alone on its line (a yea
 def normalise_pdf_text(text: str, line_end_hyphen: str = "") -> str:
     """pdftotext's text with the page furniture dropped and lines joined. A hyphen at a line end is
     hyphenation (removed: ""), a word's own ("Fjerritslev-/Svinkløv": "-") or a suspended one
-    ("Social-, sundhed-/og": "- "): the text cannot tell, so callers look in every reading."""
+    ("Social-, sundhed-/og": "- "): the text cannot tell, so callers look in every reading. A line
+    that ends in a word's slash goes on in the same word ("VækstJammerbugt/" "VisitJammerbugten")."""
     lines = [ln for ln in text.replace("\f", "\n").split("\n")
              if ln.strip() and not RUNNING.match(ln.strip()) and not PAGE_NUMBER.fullmatch(ln.strip())]
-    text = re.sub(r"(?<=\w)-\n", line_end_hyphen, "\n".join(lines))
+    text = re.sub(r"(?<=\w)-\n", line_end_hyphen, re.sub(r"(?<=\w/)\n(?=\w)", "", "\n".join(lines)))
     return " ".join(text.split())
 
 
