@@ -61,3 +61,46 @@ def test_a_mark_not_named_lists_every_linked_field(report_dir):
     set_cells(report_dir / "sheets" / "07.xlsx", rg_admin_boern="Interessent")
     (finding,) = [f for f in findings(config, "07.xlsx") if f.code == "administration-not-named"]
     assert finding.message.endswith("men nævnes ikke under Adm. forankring, Interessenter eller Involverede.")
+
+
+def test_a_duplicated_number_names_the_other_sheets(report_dir, config):
+    sheets = report_dir / "sheets"
+    set_cells(sheets / "01.xlsx", rg_number=7)
+    set_cells(sheets / "25.xlsx", rg_number=7)
+    outcome = check(config)
+    found = [(f.code, f.severity, f.file, f.action, f.message) for f in outcome.result.findings]
+    assert found == [
+        ("number-duplicate", Severity.ERROR, "07.xlsx", 7, "Handling nr. 7 findes også i 01.xlsx, 25.xlsx."),
+        ("number-duplicate", Severity.ERROR, "25.xlsx", 7, "Handling nr. 7 findes også i 01.xlsx, 07.xlsx.")]
+    assert [(a.number, a.source) for a in outcome.catalogue.actions] == [(7, "01.xlsx")]
+
+
+# --- one sheet ----------------------------------------------------------------------------------
+
+
+def test_an_old_or_foreign_template_says_which_and_what_is_current(report_dir, config):
+    sheets = report_dir / "sheets"
+    set_cells(sheets / "01.xlsx", rg_template_version=0)
+    set_cells(sheets / "07.xlsx", rg_template_version=None)
+    set_cells(sheets / "25.xlsx", rg_config_signature="abc123")
+    by_file = {f.file: f for f in findings(config)}
+    assert [(f.code, f.action) for f in by_file.values()] == [("template-outdated", None)] * 2 + [
+        ("template-other-config", None)]  # said before the number is read: no action yet
+    assert by_file["01.xlsx"].message == "Arket er lavet med en ældre skabelon (version 0, nu 1)."
+    assert by_file["07.xlsx"].message == "Arket er lavet med en ældre skabelon (version ?, nu 1)."
+    assert by_file["25.xlsx"].message == (
+        f"Arket er lavet til en anden udgave af rapporten (abc123, nu {config.signature()}).")
+
+
+def test_an_empty_text_is_empty_and_a_missing_field_is_named(report_dir, config):
+    from openpyxl import load_workbook
+
+    sheet = report_dir / "sheets" / "07.xlsx"
+    set_cells(sheet, rg_field_tid=None)
+    (action,) = [a for a in check(config).catalogue.actions if a.number == 7]
+    assert action.texts["tid"] == ""
+    wb = load_workbook(sheet)
+    del wb.defined_names["rg_field_maal"]
+    wb.save(sheet)
+    (finding,) = findings(config, "07.xlsx")
+    assert (finding.code, finding.message) == ("field-absent", "Feltet 'Mål' findes ikke i arket.")
