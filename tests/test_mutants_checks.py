@@ -4,13 +4,19 @@ changed with openpyxl, checked through ``check``."""
 
 from __future__ import annotations
 
+import datetime as dt
+import shutil
+
 import yaml
 
 from reportgen.checks import check
 from reportgen.configuration import load_config
 from reportgen.problems import Severity
 
-from .conftest import set_cells
+from reportgen.sheets.template import write_template
+
+from .conftest import cell_of, set_cells
+from .test_fields import ACTIONS, EXAMPLE, sheet_values
 
 
 def with_config(report_dir, change):
@@ -104,3 +110,30 @@ def test_an_empty_text_is_empty_and_a_missing_field_is_named(report_dir, config)
     wb.save(sheet)
     (finding,) = findings(config, "07.xlsx")
     assert (finding.code, finding.message) == ("field-absent", "Feltet 'Mål' findes ikke i arket.")
+
+
+def test_a_cell_with_an_error_or_an_uncomputed_formula_is_named(report_dir, config):
+    path = report_dir / "sheets" / "07.xlsx"
+    set_cells(path, rg_field_tid='="2016-"&"17"', rg_field_maal="#REF!")
+    found = sorted((f.code, f.cell, f.field, f.message) for f in findings(config, "07.xlsx"))
+    assert found == [
+        ("cell-error", cell_of(path, "rg_field_maal"), "rg_field_maal", "Cellen indeholder en fejlværdi (#REF!)."),
+        ("formula-no-value", cell_of(path, "rg_field_tid"), "rg_field_tid",
+         "Cellen indeholder en formel uden beregnet værdi.")]
+
+
+def test_a_date_in_a_text_field_reads_as_the_report_writes_dates(report_dir, config):
+    set_cells(report_dir / "sheets" / "07.xlsx", rg_field_tid=dt.datetime(2017, 2, 1))
+    (action,) = [a for a in check(config).catalogue.actions if a.number == 7]
+    assert action.texts["tid"] == "1.2.2017"  # as the owner sees it in a Danish Excel, not 2017-02-01
+
+
+def test_a_typed_field_is_read_by_its_kind(tmp_path):
+    shutil.copy(EXAMPLE, tmp_path / "report.yaml")
+    config = load_config(tmp_path / "report.yaml")[0]
+    write_template(config, tmp_path / "sheets" / "01.xlsx", values=sheet_values(*ACTIONS[0]))
+    outcome = check(config)
+    assert outcome.result.findings == []
+    (action,) = outcome.catalogue.actions
+    assert (action.texts["start"], action.texts["oekonomi"], action.texts["fremdrift"]) == ("2018-01-15", "1500000",
+                                                                                          "40")
