@@ -17,6 +17,7 @@ from reportgen.sheets.template import write_template
 
 from .conftest import cell_of, set_cells
 from .test_fields import ACTIONS, EXAMPLE, sheet_values
+from .test_owners_round import _inline_text, _rewrite_zip
 
 
 def with_config(report_dir, change):
@@ -131,9 +132,35 @@ def test_a_date_in_a_text_field_reads_as_the_report_writes_dates(report_dir, con
 def test_a_typed_field_is_read_by_its_kind(tmp_path):
     shutil.copy(EXAMPLE, tmp_path / "report.yaml")
     config = load_config(tmp_path / "report.yaml")[0]
-    write_template(config, tmp_path / "sheets" / "01.xlsx", values=sheet_values(*ACTIONS[0]))
+    for row in ACTIONS[:3]:  # 1: a date, an amount and a per cent as values; 3: as text
+        write_template(config, tmp_path / "sheets" / f"{row[0]:02d}.xlsx", values=sheet_values(*row))
+    set_cells(tmp_path / "sheets" / "02.xlsx", rg_field_fremdrift=140)
     outcome = check(config)
-    assert outcome.result.findings == []
-    (action,) = outcome.catalogue.actions
-    assert (action.texts["start"], action.texts["oekonomi"], action.texts["fremdrift"]) == ("2018-01-15", "1500000",
-                                                                                          "40")
+    (finding,) = outcome.result.findings
+    assert (finding.code, finding.file, finding.cell, finding.field) == (
+        "percent-range", "02.xlsx", cell_of(tmp_path / "sheets" / "02.xlsx", "rg_field_fremdrift"), "rg_field_fremdrift")
+    assert finding.message == "'140' ud for Fremdrift ligger ikke mellem 0 og 100 %."
+    one, three = outcome.catalogue.actions
+    assert (one.texts["start"], one.texts["oekonomi"], one.texts["fremdrift"]) == ("2018-01-15", "1500000", "40")
+    assert (three.texts["start"], three.texts["oekonomi"], three.texts["fremdrift"]) == (
+        "2018-02-01", "2000000", "12.5")
+
+
+def test_a_line_is_one_line_a_text_keeps_its_lines(report_dir, config):
+    set_cells(report_dir / "sheets" / "07.xlsx", rg_title="Handling  med\n mellemrum ",
+              rg_field_maal="Linje et\nLinje  to")
+    (action,) = [a for a in check(config).catalogue.actions if a.number == 7]
+    assert (action.title, action.texts["maal"]) == ("Handling med mellemrum", "Linje et\nLinje  to")
+
+
+def test_a_text_at_and_over_its_bounds(report_dir, config):
+    path = report_dir / "sheets" / "07.xlsx"
+    coord = cell_of(path, "rg_field_maal")
+    words = ("x" * 99 + " ") * 327 + "y" * 67  # 32,767 characters (Excel's own cell limit); words of 99 and 67
+    _rewrite_zip(path, lambda entries: _inline_text(entries, coord, words))
+    assert findings(config, "07.xlsx") == []
+    _rewrite_zip(path, lambda entries: _inline_text(entries, coord, words + "y"))
+    (finding,) = findings(config, "07.xlsx")
+    assert (finding.code, finding.cell, finding.field, finding.severity) == (
+        "text-too-long", coord, "rg_field_maal", Severity.ERROR)
+    assert finding.message == "Teksten er 32768 tegn; grænsen er 32767."
