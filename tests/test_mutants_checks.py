@@ -164,3 +164,22 @@ def test_a_text_at_and_over_its_bounds(report_dir, config):
     assert (finding.code, finding.cell, finding.field, finding.severity) == (
         "text-too-long", coord, "rg_field_maal", Severity.ERROR)
     assert finding.message == "Teksten er 32768 tegn; grænsen er 32767."
+
+
+def test_a_line_and_a_word_at_and_over_their_bounds(report_dir, config):
+    path = report_dir / "sheets" / "07.xlsx"
+    title = ("Titel " * 50)[:299] + "x"  # 300 characters: the longest title; words of 5
+    word = "https://" + "a" * 92  # 100 characters without a space: the longest word
+    set_cells(path, rg_title=title, rg_field_maal=f"Se {word} her")
+    assert findings(config, "07.xlsx") == []
+    set_cells(path, rg_title=title + "x", rg_field_maal=f"Se {word}a her")
+    line, long_word = findings(config, "07.xlsx")
+    assert (line.code, line.severity, line.cell, line.field) == (
+        "line-too-long", Severity.ERROR, cell_of(path, "rg_title"), "rg_title")
+    assert line.message.startswith("Titel er 301 tegn; en linje som den må højst være 300 tegn")
+    assert (long_word.code, long_word.severity, long_word.cell) == (
+        "word-too-long", Severity.WARNING, cell_of(path, "rg_field_maal"))
+    assert long_word.message.startswith(f"Mål har et ord på 101 tegn uden mellemrum ('{word[:40]}…'); intet "
+                                        "rigtigt ord er over 100.")
+    set_cells(path, rg_title="Kort", rg_field_maal=word + "a")  # a text of one word, 101 characters
+    assert [f.code for f in findings(config, "07.xlsx")] == ["word-too-long"]
