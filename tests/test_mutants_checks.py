@@ -7,9 +7,10 @@ from __future__ import annotations
 import datetime as dt
 import shutil
 
+import pytest
 import yaml
 
-from reportgen.checks import check
+from reportgen.checks import action_number, check
 from reportgen.configuration import load_config
 from reportgen.problems import Severity
 
@@ -183,3 +184,94 @@ def test_a_line_and_a_word_at_and_over_their_bounds(report_dir, config):
                                         "rigtigt ord er over 100.")
     set_cells(path, rg_title="Kort", rg_field_maal=word + "a")  # a text of one word, 101 characters
     assert [f.code for f in findings(config, "07.xlsx")] == ["word-too-long"]
+
+
+# --- each cell's value ----------------------------------------------------------------------------
+
+
+def read_07(report_dir, config, **cells):
+    """Sheet 07 with ``cells`` changed, checked alone: (its findings' code, message, fix, field, action), the action."""
+    path = report_dir / "sheets" / "07.xlsx"
+    set_cells(path, **cells)
+    outcome = check(config, [path])
+    found = [(f.code, f.message, f.fix, f.field, f.action) for f in outcome.result.findings
+             if f.severity is Severity.ERROR]
+    return found, (outcome.catalogue.actions or [None])[0]
+
+
+ROLES = "Vælg fra listen: Administrativ forankring, Interessent, Ingen."
+
+
+@pytest.mark.parametrize("cells, code, message, fix", [
+    ({"rg_number": "syv"}, "number-invalid", "Nummeret 'syv' er ikke et helt tal.", "Skriv kun handlingens nummer, fx 7."),
+    ({"rg_number": 0}, "number-invalid", "Nummeret '0' er ikke et helt tal.", "Skriv kun handlingens nummer, fx 7."),
+    ({"rg_number": 10000}, "number-invalid", "Nummeret '10000' er ikke et helt tal.",
+     "Skriv kun handlingens nummer, fx 7."),
+    ({"rg_theme": "Et Godt sted at bo"}, "theme-unknown", "Temaet 'Et Godt sted at bo' findes ikke.",
+     "Vælg et tema fra listen i cellen."),
+    ({"rg_theme": "6"}, "theme-unknown", "Temaet '6' findes ikke.", "Vælg et tema fra listen i cellen."),
+    ({"rg_theme": "5X"}, "theme-unknown", "Temaet '5X' findes ikke.", "Vælg et tema fra listen i cellen."),
+    ({"rg_status": "Gennemført"}, "status-unknown", "Status 'Gennemført' findes ikke.",
+     "Vælg en status fra listen: Afsluttet, Igangsat, Realiseres ikke."),
+    ({"rg_committee_teknik": "Måske"}, "choice-unknown",
+     "'Måske' er ikke et gyldigt valg ud for Teknik- og Miljøudvalget.", "Vælg fra listen: Ja, Nej."),
+    ({"rg_admin_staben": "Lidt"}, "choice-unknown", "'Lidt' er ikke et gyldigt valg ud for Staben.", ROLES),
+    ({"rg_admin_staben": "I"}, "choice-unknown", "'I' er ikke et gyldigt valg ud for Staben.", ROLES),
+])
+def test_a_value_that_is_none_of_the_choices_says_which_are(report_dir, config, cells, code, message, fix):
+    (name,) = cells
+    found, action = read_07(report_dir, config, **cells)
+    number = None if name == "rg_number" else 7
+    assert (found, action) == ([(code, message, fix, name, number)], None)
+
+
+@pytest.mark.parametrize("cells, expected", [
+    ({"rg_number": 9999}, ("number", 9999)),
+    ({"rg_number": "12."}, ("number", 12)),
+    ({"rg_theme": "5."}, ("theme", 5)),
+    ({"rg_theme": 3}, ("theme", 3)),
+    ({"rg_theme": "mere gang i erhverv og turisme"}, ("theme", 2)),
+    ({"rg_theme": "3. Flere unge får uddannelse"}, ("theme", 3)),
+    ({"rg_status": "AFSLUTTET"}, ("status", "afsluttet")),
+    ({"rg_status": "ikke"}, ("status", "ikke")),
+    ({"rg_status": "igangsat, på vej"}, ("status", "igang")),
+    ({"rg_committee_oekonomi": "nej", "rg_committee_kultur": "-"}, ("committees", ("teknik",))),
+    ({"rg_committee_oekonomi": False, "rg_committee_kultur": 0}, ("committees", ("teknik",))),
+    ({"rg_committee_oekonomi": "NEJ", "rg_committee_kultur": None}, ("committees", ("teknik",))),
+    ({"rg_committee_boern": "JA", "rg_committee_social": True}, ("committees",
+                                                                 ("oekonomi", "teknik", "kultur", "boern", "social"))),
+    ({"rg_committee_boern": "yes", "rg_committee_social": 1}, ("committees",
+                                                               ("oekonomi", "teknik", "kultur", "boern", "social"))),
+    ({"rg_admin_staben": "x"}, ("staben", "interest")),
+    ({"rg_admin_staben": "INTERESSENT"}, ("staben", "interest")),
+    ({"rg_admin_staben": "Interest"}, ("staben", "interest")),
+    ({"rg_admin_vaekst": "Ingen", "rg_admin_staben": "X"}, ("staben", "anchoring")),
+    ({"rg_admin_vaekst": "-", "rg_admin_staben": "administrativ forankring"}, ("staben", "anchoring")),
+    ({"rg_admin_vaekst": "NEJ", "rg_admin_staben": "ANCHORING"}, ("vaekst", "none")),
+    ({"rg_admin_vaekst": None, "rg_admin_staben": "X"}, ("vaekst", "none")),
+])
+def test_each_way_an_owner_may_write_a_choice(report_dir, config, cells, expected):
+    found, action = read_07(report_dir, config, **cells)
+    assert found == []
+    what, value = expected
+    if what in ("staben", "vaekst"):
+        assert action.roles[what].value == value
+    else:
+        assert getattr(action, what) == value
+
+
+def test_a_reports_own_words_for_yes_and_no_are_read(report_dir):
+    config = with_config(report_dir, lambda data: data.setdefault("labels", {}).update(
+        {"choice.yes": "Jo", "choice.no": "Nix"}))
+    found, action = read_07(report_dir, config, rg_committee_oekonomi="nix", rg_committee_boern="JO")
+    assert found == [] and action.committees == ("teknik", "kultur", "boern")
+
+
+@pytest.mark.parametrize("raw, number", [
+    (7, 7), (7.0, 7), ("7", 7), ("7.", 7), (" 12. ", 12), (9999, 9999), (9999.0, 9999), ("9999", 9999), (1, 1),
+    (0, None), (0.0, None), ("0", None), (-1, None), (-1.0, None), (10000, None), (10000.0, None), ("10000", None),
+    ("09999", None), (7.5, None), (1e300, None), (True, None), (False, None), ("²", None), ("①", None), ("٣", None),
+    ("7a", None), ("", None), (None, None), ("-7", None),
+])
+def test_an_action_number_is_a_whole_number_from_1_to_9999(raw, number):
+    assert action_number(raw) == number
