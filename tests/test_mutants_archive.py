@@ -460,7 +460,10 @@ def a_pdf(folder: Path, *names: str) -> Path:
 def refused(pdf: Path, out: Path, config, force: bool = False) -> list[tuple[str, str]]:
     before = sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) if out.exists() else []
     with pytest.raises(ConfigError) as stop:
-        extract(pdf, out, config.messages, force=force)
+        if force:
+            extract(pdf, out, config.messages, force=True)
+        else:
+            extract(pdf, out, config.messages)  # without force by default
     assert (sorted(p.relative_to(out).as_posix() for p in out.rglob("*")) if out.exists() else []) == before
     return sorted((f.code, f.file) for f in stop.value.findings)
 
@@ -481,6 +484,9 @@ def test_extract_refuses_names_that_collide_or_lead_out(config, tmp_path):
     out = tmp_path / "out"
     assert refused(a_pdf(tmp_path, "a", "a/b", "c"), out, config) == [("extract-conflict", "a")]
     assert [code for code, _ in refused(a_pdf(tmp_path, "../evil", "c"), out, config)] == ["path-outside"]
+    # every name is looked at, before and after one that leads out
+    assert [code for code, _ in refused(a_pdf(tmp_path, "a", "a/b", "z/../../evil", "zz/../../evil"), out, config)] \
+        == ["extract-conflict", "path-outside", "path-outside"]
     out.mkdir()
     (out / "sub").write_text("a file where a folder must be")
     (out / "x").mkdir()  # a folder where a file must be
@@ -503,3 +509,19 @@ def test_extract_replaces_a_file_only_with_force_and_never_the_pdf(config, tmp_p
     assert (out / "there").read_text() == "there" and (out / "new").read_text() == "new"
     inner = a_pdf(out, "edition.pdf", "other")
     assert refused(inner, out, config, force=True) == [("output-is-input", str(out / "edition.pdf"))]
+
+
+def test_extract_from_a_file_that_is_no_pdf_is_named_in_the_reports_language(config, tmp_path):
+    (tmp_path / "edition.pdf").write_bytes(b"%PDF-1.7 not really")
+    assert refused(tmp_path / "edition.pdf", tmp_path / "out", config) == [
+        ("edition-unreadable", str(tmp_path / "edition.pdf"))]
+    with pytest.raises(ConfigError) as stop:
+        extract(tmp_path / "edition.pdf", tmp_path / "out", config.messages)
+    assert stop.value.findings[0].message.startswith("Udgaven kan ikke læses")
+
+
+def test_a_manifest_of_a_version_without_data_vouches_for_none(old_version, config):
+    archive, folder = old_version
+    change_manifest(folder, lambda m: m.pop("data"))
+    assert sorted(found(archive, config)) == [("archive-file-unvouched", name) for name in sorted(
+        p.name for p in (folder / "data").iterdir())]

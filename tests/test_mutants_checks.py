@@ -13,7 +13,6 @@ import yaml
 from reportgen.checks import action_number, check
 from reportgen.configuration import load_config
 from reportgen.problems import Severity
-
 from reportgen.sheets.template import write_template
 
 from .conftest import cell_of, set_cells
@@ -138,8 +137,9 @@ def test_a_typed_field_is_read_by_its_kind(tmp_path):
     set_cells(tmp_path / "sheets" / "02.xlsx", rg_field_fremdrift=140)
     outcome = check(config)
     (finding,) = outcome.result.findings
+    cell = cell_of(tmp_path / "sheets" / "02.xlsx", "rg_field_fremdrift")
     assert (finding.code, finding.file, finding.cell, finding.field) == (
-        "percent-range", "02.xlsx", cell_of(tmp_path / "sheets" / "02.xlsx", "rg_field_fremdrift"), "rg_field_fremdrift")
+        "percent-range", "02.xlsx", cell, "rg_field_fremdrift")
     assert finding.message == "'140' ud for Fremdrift ligger ikke mellem 0 og 100 %."
     one, three = outcome.catalogue.actions
     assert (one.texts["start"], one.texts["oekonomi"], one.texts["fremdrift"]) == ("2018-01-15", "1500000", "40")
@@ -200,13 +200,13 @@ def read_07(report_dir, config, **cells):
 
 
 ROLES = "Vælg fra listen: Administrativ forankring, Interessent, Ingen."
+NUMBER = "Skriv kun handlingens nummer, fx 7."
 
 
 @pytest.mark.parametrize("cells, code, message, fix", [
-    ({"rg_number": "syv"}, "number-invalid", "Nummeret 'syv' er ikke et helt tal.", "Skriv kun handlingens nummer, fx 7."),
-    ({"rg_number": 0}, "number-invalid", "Nummeret '0' er ikke et helt tal.", "Skriv kun handlingens nummer, fx 7."),
-    ({"rg_number": 10000}, "number-invalid", "Nummeret '10000' er ikke et helt tal.",
-     "Skriv kun handlingens nummer, fx 7."),
+    ({"rg_number": "syv"}, "number-invalid", "Nummeret 'syv' er ikke et helt tal.", NUMBER),
+    ({"rg_number": 0}, "number-invalid", "Nummeret '0' er ikke et helt tal.", NUMBER),
+    ({"rg_number": 10000}, "number-invalid", "Nummeret '10000' er ikke et helt tal.", NUMBER),
     ({"rg_theme": "Et Godt sted at bo"}, "theme-unknown", "Temaet 'Et Godt sted at bo' findes ikke.",
      "Vælg et tema fra listen i cellen."),
     ({"rg_theme": "6"}, "theme-unknown", "Temaet '6' findes ikke.", "Vælg et tema fra listen i cellen."),
