@@ -44,6 +44,7 @@ def test_check_says_each_sheet_it_reads_and_where_it_was(report_dir, config):
     assert sorted(seen) == names
     assert outcome.paths == {name: report_dir / "sheets" / name for name in names}
     assert sorted(outcome.sheets) == names and outcome.sheets["07.xlsx"].file == "07.xlsx"
+    assert outcome.catalogue.config is config and [a.number for a in outcome.catalogue.actions] == [1, 7, 25]
 
 
 def test_no_sheets_names_where_none_were_found(report_dir, config, tmp_path):
