@@ -399,6 +399,16 @@ def test_a_manifest_without_what_verify_needs_is_a_finding(old_version, config, 
     archive, folder = old_version
     change_manifest(folder, change)
     assert found(archive, config) == [("archive-manifest", "manifest.json")]
+    t = config.messages
+    (finding,) = verify(archive, t)[folder]
+    assert finding.message == t.finding("archive-manifest", Severity.ERROR, detail=t("read_problems.format")).message
+
+
+def test_a_name_in_sums_may_hold_two_spaces(old_version, config):
+    archive, folder = old_version
+    with (folder / "SHA256SUMS").open("a", encoding="utf-8") as fh:
+        fh.write("0" * 64 + "  two  spaces.txt\n")  # sha256sum's separator is the first two spaces
+    assert found(archive, config) == [("archive-file-missing", "two  spaces.txt")]
 
 
 def test_manifest_and_sums_must_name_the_same_files_alike(old_version, config):
