@@ -24,6 +24,7 @@ from reportgen.checks import check
 from reportgen.pdf.attachments import DATA_NAME, edition_data, report_files, sheet_name
 from reportgen.pipeline import Edition
 from reportgen.problems import AlreadyPublished, BuildError, ConfigError, Severity
+from reportgen.progress import silent
 
 MANIFEST_LIMIT = 16 * 2**20  # the largest manifest read (store.MAX_MANIFEST_BYTES, written out: a test of it)
 SUMS_LIMIT = 2**20           # the largest SHA256SUMS read
@@ -65,7 +66,7 @@ def edition(config, monkeypatch) -> Edition:
 @pytest.fixture
 def published(edition, tmp_path):
     """(archive, version folder) with the small report's edition published."""
-    archive = tmp_path / "archive"
+    archive = tmp_path / "elsewhere" / "archive"  # not the default beside the configuration (tmp_path/archive)
     return archive, publish(edition.config, archive)
 
 
@@ -248,6 +249,35 @@ def test_a_version_published_meanwhile_is_refused_not_replaced(edition, tmp_path
     with pytest.raises(AlreadyPublished):  # published while this one was built
         publish(config, archive)
     assert [p.name for p in target.iterdir()] == []
+
+
+def test_publish_builds_with_what_it_is_given(config, monkeypatch, tmp_path):
+    made = edition_of(config)
+    calls = []
+
+    def make_edition(*args, **kwargs):
+        calls.append((args, kwargs))
+        return made
+
+    monkeypatch.setattr(store, "make_edition", make_edition)
+    publish(config, tmp_path / "a")
+    assert calls.pop() == ((config, []), {"strict": False, "progress": silent, "history": None, "changes_since": None,
+                                          "changes": True})
+    warning = config.messages.finding("archive-not-bagged", Severity.WARNING, file="x")
+    history, since, progress = object(), tmp_path / "earlier", lambda *args: None
+    publish(config, tmp_path / "b", warnings=[warning], strict=True, progress=progress, history=history,
+            changes_since=since, changes=False)
+    assert calls.pop() == ((config, [warning]), {"strict": True, "progress": progress, "history": history,
+                                                 "changes_since": since, "changes": False})
+
+
+def test_a_version_or_edition_that_leads_out_of_the_archive_is_refused_in_the_reports_language(config, tmp_path):
+    for field, value in (("version", "/../../x"), ("edition", "../x")):
+        report = config.report.model_copy(update={field: value})
+        with pytest.raises(BuildError) as stop:
+            refuse_if_published(config.model_copy(update={"report": report}), tmp_path / "archive")
+        (finding,) = stop.value.findings
+        assert finding.code == "path-outside" and finding.message.startswith("Navnet '")
 
 
 # --- editions -----------------------------------------------------------------------------------
