@@ -219,11 +219,24 @@ def test_a_failed_publish_leaves_nothing_and_names_the_version(edition, tmp_path
         publish(config, archive)
     (finding,) = stop.value.findings
     assert (finding.code, finding.file) == ("write-failed", str(target))
+    assert finding.message == "Filen kan ikke skrives: disken er fuld (eller filen er større, end der er plads til)."
     ((folder, mode, names),) = seen
     assert folder.parent == target.parent and folder.name.startswith(f".{target.name}.")
     assert folder.name.endswith(".part") and mode == 0o755
     assert names == sorted([config.report.pdf_name, "data", "manifest.json", "SHA256SUMS"])
     assert list(target.parent.iterdir()) == []
+
+
+def test_an_archive_that_cannot_be_made_names_the_version(edition, tmp_path):
+    config = edition.config
+    archive = tmp_path / "archive"
+    archive.write_text("a file where the archive's folder must be")
+    with pytest.raises(BuildError) as stop:
+        publish(config, archive)
+    (finding,) = stop.value.findings
+    target = archive / config.report.edition / f"v{config.report.version}"
+    assert (finding.code, finding.file) == ("write-failed", str(target))
+    assert finding.message == "Filen kan ikke skrives: en fil eller mappe af samme navn står i vejen."
 
 
 def test_a_version_published_meanwhile_is_refused_not_replaced(edition, tmp_path, monkeypatch):
