@@ -239,6 +239,31 @@ def test_an_archive_that_cannot_be_made_names_the_version(edition, tmp_path):
     assert finding.message == "Filen kan ikke skrives: en fil eller mappe af samme navn står i vejen."
 
 
+def test_a_failed_publish_is_said_in_the_reports_language(report_dir, tmp_path, monkeypatch):
+    import yaml
+
+    from reportgen.configuration import load_config
+
+    data = yaml.safe_load((report_dir / "report.yaml").read_text(encoding="utf-8"))
+    data["report"]["language"] = "en"
+    (report_dir / "report.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    config = load_config(report_dir / "report.yaml")[0]
+    made = edition_of(config)
+    monkeypatch.setattr(store, "make_edition", lambda *args, **kwargs: made)
+    (tmp_path / "file").write_text("in the way")
+    with pytest.raises(BuildError) as stop:
+        publish(config, tmp_path / "file")
+    assert stop.value.findings[0].message.startswith("The file cannot be written")
+
+    def full_disk(folder, manifest, t):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(store, "make_bag", full_disk)
+    with pytest.raises(BuildError) as stop:
+        publish(config, tmp_path / "archive")
+    assert stop.value.findings[0].message.startswith("The file cannot be written")
+
+
 def test_a_version_published_meanwhile_is_refused_not_replaced(edition, tmp_path, monkeypatch):
     config = edition.config
     archive = tmp_path / "archive"
