@@ -56,12 +56,18 @@ MODULES = {
         "tests/test_mutants.py",
         "tests/test_hostile_round_two.py::test_a_link_in_the_sheets_folder_is_refused_not_followed",
         "tests/test_hostile_round_two.py::test_a_name_that_is_not_utf8_stops_only_what_it_may_be")),
+    # … without the sample's check (all 50 sheets, in a process of its own, where no mutant is): a survivor
+    # runs every test that reaches check_sheet
     "checks": Module("reportgen/checks.py", ("tests/test_checks.py", "tests/test_sheets.py", "tests/test_mentions.py",
-                                             "tests/test_mutants.py")),
+                                             "tests/test_mutants_checks.py"),
+                     select=(*NO_SESSION_BUILDS,
+                             "--deselect", "tests/test_mentions.py::test_the_sample_checks_without_warnings")),
     "mentions": Module("reportgen/mentions.py", ("tests/test_mentions.py", "tests/test_mutants.py")),
     "diff": Module("reportgen/diff.py", ("tests/test_archive.py", "tests/test_pipeline.py", "tests/test_mutants.py")),
     "opendata": Module("reportgen/opendata.py", ("tests/test_opendata.py", "tests/test_mutants.py")),
-    "archive-store": Module("reportgen/archive/store.py", ("tests/test_archive.py", "tests/test_hostile_archive.py")),
+    # … whose other tests publish (a build each): test_mutants_archive.py files an edition made without one
+    "archive-store": Module("reportgen/archive/store.py", ("tests/test_archive.py", "tests/test_hostile_archive.py",
+                                                           "tests/test_bag.py", "tests/test_mutants_archive.py")),
     # status_counts: the lambda in the render context (render/__init__.py), with the rest of that function
     "status-counts": Module("reportgen/render/__init__.py", ("tests/test_mutants.py",),
                             mutants="reportgen.render.x_context__mutmut_*"),
