@@ -8,7 +8,7 @@ packages=(
   libpango-1.0-0 libpangoft2-1.0-0   # WeasyPrint's text layout
   libharfbuzz-subset0                # fast, reproducible font subsetting in WeasyPrint
   fontconfig
-  libenchant-2-2 hunspell-da hunspell-en-us  # hyphenation only of the words a dictionary knows
+  libenchant-2-2 hunspell-da hunspell-en-us hunspell-en-gb  # hyphenation only of the words a dictionary knows
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(poppler-utils qpdf)     # pdftotext / pdftoppm / qpdf --check in the tests

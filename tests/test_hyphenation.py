@@ -39,6 +39,7 @@ def test_the_dictionaries_know_inflections_compounds_and_only_their_own_language
     assert all(words.known("da", w) for w in ("klimatilpasningsplan", "Jammerbugtens", "ambitiøse", "Kattegatkysten"))
     assert not any(words.known("da", w) for w in ("outdoor", "Mijøudvalget", "Newbizz"))
     assert words.known("en", "outdoor") and words.known("en_US", "biodiversity") and not words.known("en", "Newbizz")
+    assert words.known("en", "organization") and words.known("en", "organisation") and words.known("en", "colour")
     assert words.known("fi", "Newbizz")  # no dictionary for the language: nothing is left out
 
 
@@ -52,7 +53,7 @@ def test_web_headings_get_soft_hyphens_only_in_known_words():
 def test_without_the_dictionary_the_proof_says_so_and_every_word_may_break(monkeypatch, copy_report):
     from reportgen.pipeline import load
 
-    monkeypatch.setitem(words.DICTIONARIES, "da", "xx_XX")  # a dictionary this machine has not
+    monkeypatch.setitem(words.DICTIONARIES, "da", ("xx_XX",))  # a dictionary this machine has not
     words._dictionary.cache_clear()
     words._answers.clear()
     try:

@@ -2,7 +2,7 @@
 another language or a misspelt word is left whole where the hyphenation patterns would only guess
 ("Newbizz", "outdoor" in a Danish text, "Mijøudvalget").
 
-The dictionaries are hunspell's (Debian: ``hunspell-da``, ``hunspell-en-us``), read through
+The dictionaries are hunspell's (Debian: ``hunspell-da``, ``hunspell-en-us``, ``hunspell-en-gb``), read through
 Enchant (``pyenchant``; Debian: ``libenchant-2-2``): hunspell knows a language's inflections and,
 for Danish, its compounds ("klimatilpasningsplan", "Kattegatkysten"). Without them (a plain
 ``pip install`` on a machine without those packages) every word is hyphenated as the patterns
@@ -15,8 +15,9 @@ import functools
 import re
 from typing import Any, Protocol
 
-# The hunspell dictionary of each report language (the language's own spelling, as its hyphenation).
-DICTIONARIES = {"da": "da_DK", "en": "en_US"}
+# The hunspell dictionaries of each report language (its own spelling, as its hyphenation): a word one of
+# them knows is known. English: American and British spelling ("organization", "organisation").
+DICTIONARIES = {"da": ("da_DK",), "en": ("en_US", "en_GB")}
 
 
 def _language(tag: str) -> str:
@@ -24,19 +25,29 @@ def _language(tag: str) -> str:
     return tag.replace("_", "-").split("-")[0].lower()
 
 
+class _Dictionaries:
+    """The dictionaries of a language that this machine has, asked as one."""
+
+    def __init__(self, dictionaries: list[Any]):
+        self.dictionaries = dictionaries
+
+    def check(self, word: str) -> bool:
+        return any(dictionary.check(word) for dictionary in self.dictionaries)
+
+
 @functools.cache
-def _dictionary(language: str) -> Any | None:
-    name = DICTIONARIES.get(language)
-    if name is None:
-        return None
+def _dictionary(language: str) -> _Dictionaries | None:
     try:
         import enchant
     except ImportError:  # pyenchant without the Enchant library
         return None
-    try:
-        return enchant.Dict(name)
-    except enchant.errors.Error:  # the language's dictionary is not installed
-        return None
+    found = []
+    for name in DICTIONARIES.get(language, ()):
+        try:
+            found.append(enchant.Dict(name))
+        except enchant.errors.Error:  # this dictionary is not installed
+            continue
+    return _Dictionaries(found) if found else None
 
 
 def available(language: str) -> bool:
