@@ -254,14 +254,6 @@ def _web_and_data(gathered: Gathered, pdf_name: str) -> tuple[dict[str, bytes | 
     return web, opendata.package(catalogue)
 
 
-def beside(function: Callable[..., T], *args: Any) -> Beside[T]:
-    """``function(*args)`` made in a :class:`Helper` of its own, which ends with it."""
-    helper = Helper()
-    made = helper.submit(function, *args)
-    helper.close(cancel=False)
-    return made
-
-
 class Helper:
     """A process of its own (on the second core, while this one lays out the pages) that makes the
     work handed to it, one piece after another: a module's function, its arguments picklable. A new

@@ -201,13 +201,17 @@ def test_the_changes_list_never_doubles_a_titles_punctuation(sample_catalogue, t
 
 
 def test_the_web_edition_is_made_in_another_process_while_the_pages_are_laid_out() -> None:
-    """``beside`` (the build's web edition and open data, on the second core) runs in a process of
+    """A ``Helper`` (the build's web edition and open data, on the second core) runs in a process of
     its own; an error there is raised here as the work's own."""
-    from reportgen.pipeline import beside
+    from reportgen.pipeline import Helper
 
-    assert beside(os.getpid)() != os.getpid()
-    with pytest.raises(ValueError, match="invalid literal"):
-        beside(int, "x")()
+    helper = Helper()
+    try:
+        assert helper.submit(os.getpid)() != os.getpid()
+        with pytest.raises(ValueError, match="invalid literal"):
+            helper.submit(int, "x")()
+    finally:
+        helper.close()
 
 
 
@@ -216,8 +220,8 @@ def test_the_process_made_beside_ends_when_its_parent_is_killed(tmp_path) -> Non
     import time
     from pathlib import Path
 
-    script = ("import os, time\nfrom reportgen.pipeline import beside\n"
-              "result = beside(time.sleep, 120)\nprint(os.getpid(), flush=True)\ntime.sleep(120)\n")
+    script = ("import os, time\nfrom reportgen.pipeline import Helper\n"
+              "result = Helper().submit(time.sleep, 120)\nprint(os.getpid(), flush=True)\ntime.sleep(120)\n")
     parent = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True, cwd=tmp_path)
     pid = int(parent.stdout.readline())
 
