@@ -181,3 +181,7 @@ ADMIN_HEAD_MEASURED = Shape(language='da',
               '• Forebyggelse virksomheder ledere medarbejdere\n• Sundhedsfremme\n• Politisk politisk byudvikling bosætning\n• Proces trafik infrastruktur borgermøde\n• Infrastruktur økonomi iværksættere cykelstier beskæftigelsesindsats digitalisering strategi lokalsamfund\n• Energi budget samarbejde\n\nFritid\n\nFritid evaluering målsætning turismefremme erhvervsservice beskæftigelsesindsats infrastruktur sagsbehandling udvalget bosætning uddannelse bosætning bosætningskommune handlingskatalog\n\nNatur\n\n• Byudvikling projekt afsluttet natur borgere netværk frivillige arbejdskraft strategi ledere\n• Frivillige politisk familier\n• Børn landdistrikter beskæftigelse energi boliger trivsel beskæftigelse\n• Afsluttet erhvervsservice\n• Børn miljø økonomi erhverv sundhedsfremme ældre\n• Udvikling borgermøde erhverv borgermøde',
               ''))),
            title='Økonomi handling kommune udvalget rehabilitering uddannelse')
+
+# A status whose label is longer than the rest of the status line: the status's tag (a tinted span with
+# padding, border and a margin) breaks across lines, and its first line ended a word early
+STATUS_TAG_SPLIT = Shape(language='da', statuses=('Kommune kommune kommune kommune kommune', 'Kommune'), themes=('Kommune',), committees=(), administrations=(), fields=('Kommune',), actions=(ActionSpec(number=1, title='Kommune', theme=0, status=0, responsible='Anne Sørensen', committees=(), anchoring=None, interests=(), texts=('',)),), title='Kommune')

@@ -25,6 +25,7 @@ from .shape_examples import (
     FIELD_ENDS_ON_ONE_LINE,
     FIELD_LABEL_AT_FOOT,
     SPELT_HEAD_TOO_NARROW,
+    STATUS_TAG_SPLIT,
     SUMMARY_ROW_SPLIT,
     SUMMARY_TAIL,
 )
@@ -52,6 +53,7 @@ def proofed(shape: Shape) -> list[str]:
 @example(FIELD_LABEL_AT_FOOT)
 @example(SUMMARY_ROW_SPLIT)
 @example(ADMIN_HEAD_MEASURED)
+@example(STATUS_TAG_SPLIT)
 def test_every_shape_prints_right(shape: Shape) -> None:
     found = proofed(shape)
     assert found == [], "\n".join([*found, "", "report.yaml:",

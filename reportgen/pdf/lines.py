@@ -41,6 +41,7 @@ class Line:
     style: Any = None        # the computed style of its last text (to measure a word as it would be set)
     first_style: Any = None  # … and of its first
     lead: str = ""           # the text of its first inline box, when that box never breaks (nowrap)
+    end: float = 0.0         # the right padding, border and margin of the inline boxes its first word ends
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,7 +99,8 @@ def _walk(box: Any, page: int, ancestors: tuple[Any, ...], blocks: tuple[Any, ..
         own = blocks[-1]
         yield Line(page, "".join(b.text for b in texts), element, ancestors, left, right, _limit(blocks),
                    box.position_y, float(own.content_box_x() + own.width),
-                   texts[-1].style if texts else None, texts[0].style if texts else None, _unbroken(box))
+                   texts[-1].style if texts else None, texts[0].style if texts else None, _unbroken(box),
+                   _first_word_end(box))
         return
     if "Block" in type(box).__name__ or "Cell" in type(box).__name__:
         blocks = blocks + (box,)
@@ -112,6 +114,24 @@ def _unbroken(line_box: Any) -> str:
     if first is None or first.style["white_space"] not in ("nowrap", "pre"):
         return ""
     return "".join(b.text for b in descendants(first) if type(b).__name__ == "TextBox").strip()
+
+
+def _first_word_end(line_box: Any) -> float:
+    """How much room the ends of inline boxes take after a line's first word, when that word is the last
+    of them (a status tag's padding, border and margin): WeasyPrint keeps a box's end on the line of its
+    last word, so that word moves only with room for both."""
+    path, box = [], line_box
+    while getattr(box, "children", None):
+        path.append(box)
+        box = next((c for c in box.children if c.is_in_normal_flow()), None)
+    if type(box).__name__ != "TextBox" or len(box.text.split()) != 1:
+        return 0.0
+    end = 0.0
+    for parent, child in zip(reversed(path), [box, *reversed(path)], strict=False):
+        if type(parent).__name__ != "InlineBox" or parent.children[-1] is not child:
+            break
+        end += float(parent.padding_right + parent.border_right_width + parent.margin_right)
+    return end
 
 
 def by_block(all_lines: list[Line], unit: str | None = None) -> list[list[Line]]:
@@ -235,7 +255,7 @@ def room_to_spare(found: Break) -> bool:
         room += character_width(line.text.rstrip()[-1], line.style)  # the hyphen goes
     elif not found.inside_word:
         room -= character_width(" ", line.style)
-    return room > 0 and text_width(word, after.first_style) < room
+    return room > 0 and text_width(word, after.first_style) + after.end < room
 
 
 # What a text's width depends on, of its style (WeasyPrint's Pango layout reads these).
