@@ -91,12 +91,15 @@ def test_each_option_counts_what_it_would_show_with_the_other_choices(web, sampl
     page.goto(web + "?" + query)
     chosen = {g: v for g, v in choice.items() if g != "q"}
     counts = page.evaluate("""() => Array.from(document.querySelectorAll('.filter input[type=checkbox]'))
-        .map(b => [b.name, b.value, b.parentNode.querySelector('.filter-n').textContent])""")
+        .map(b => [b.name, b.value, b.parentNode.querySelector('.filter-n').textContent, b.disabled])""")
     assert len(counts) == 5 + 3 + len(sample_catalogue.config.committees) + len(sample_catalogue.config.administrations)
-    for group, value, text in counts:
+    for group, value, text, disabled in counts:
         expected = len([a for a in found(sample_catalogue, choice.get("q", ""), skip=group, **chosen)
                         if value in values(a)[group]])
         assert text == f"({expected})", (group, value)
+        # one that would show nothing waits, unless it is ticked (it can always be unticked)
+        assert disabled == (expected == 0 and value not in chosen.get(group, "").split(",")), (group, value)
+    assert any(disabled for *_, disabled in counts) == (len(choice) > 1)  # the narrow choices leave some at none
     visible = found(sample_catalogue, choice.get("q", ""), **chosen)
     assert page.locator(".filter-count").inner_text() == f"Viser {len(visible)} af 50 handlinger"
 
