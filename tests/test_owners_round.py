@@ -191,6 +191,21 @@ def soffice(*args: str, cwd: Path) -> None:
 
 
 @needs_libreoffice
+def test_an_old_workbook_libreoffice_writes_is_named_one(tmp_path, config):
+    """.xls shares its container (OLE2) with Word's .doc and Outlook's .msg, told apart by their streams'
+    names: a real one is an old workbook, not another Office file. (No Writer here to make a real .doc:
+    tests/test_mutants_files.py has those streams' names.)"""
+    from reportgen.problems import Severity
+    from reportgen.sheets.files import SheetFile, screen
+    write_template(config, tmp_path / "07.xlsx")
+    soffice("--convert-to", "xls:MS Excel 97", "--outdir", str(tmp_path / "lo"), str(tmp_path / "07.xlsx"),
+            cwd=tmp_path)
+    old = tmp_path / "lo" / "07.xls"
+    expected = config.messages.finding("file-xls", Severity.ERROR, file="07.xls")
+    assert screen(SheetFile(old, old.name), config) == expected
+
+
+@needs_libreoffice
 def test_libreoffice_round_trip(tmp_path, config, sample_catalogue):
     action = action_with(sample_catalogue, 25, source="25.xlsx")
     ours = write_template(config, tmp_path / "ours" / "25.xlsx", action)

@@ -31,6 +31,9 @@ ZIP_SLACK = 2**20  # a zip may be a little larger than what it holds (headers, s
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ENCRYPTED_MARK = "EncryptionInfo".encode("utf-16-le")
 OLE_SNIFF = 4 * 2**20   # how much of an OLE2 file is searched for the encryption stream's name
+# Other Office files in the same OLE2 container as .xls, told by a stream's name (UTF-16 in the directory)
+OLE_KINDS = (("Word", "WordDocument".encode("utf-16-le")), ("PowerPoint", "PowerPoint Document".encode("utf-16-le")),
+             ("Outlook", "__substg1.0_".encode("utf-16-le")))
 TEXT_SNIFF = 4096       # how much of a file is read to tell text from binary
 ODS_MANIFEST = "META-INF/manifest.xml"
 ODS_SNIFF = 2**20       # how much of an .ods manifest is searched for encryption data
@@ -159,7 +162,7 @@ def _screen(file: SheetFile, config: Config, finding: Callable[..., Finding]) ->
     if head.startswith(b"PK"):
         return _screen_zip(file, config, finding, size)
     if head.startswith(OLE_MAGIC):
-        return finding("file-encrypted") if ENCRYPTED_MARK in read_head(path, OLE_SNIFF) else finding("file-xls")
+        return _screen_ole(path, finding)
     if suffix not in SPREADSHEET_SUFFIXES:
         return finding("file-ignored", Severity.WARNING)
     if head.startswith(b"%PDF"):
@@ -172,6 +175,18 @@ def _screen(file: SheetFile, config: Config, finding: Callable[..., Finding]) ->
     if suffix == ".xls":
         return finding("file-xls")
     return finding("file-corrupt", detail=config.messages("words.unknown_format"))
+
+
+def _screen_ole(path: Path, finding: Callable[..., Finding]) -> Finding:
+    """An OLE2 file: a password-protected workbook, another Office file (a Word document, an Outlook
+    message), or an old Excel workbook."""
+    sniffed = read_head(path, OLE_SNIFF)
+    if ENCRYPTED_MARK in sniffed:
+        return finding("file-encrypted")
+    kind = next((kind for kind, mark in OLE_KINDS if mark in sniffed), None)
+    if kind is None:
+        return finding("file-xls")
+    return finding("file-not-spreadsheet", suffix=path.suffix.lower(), kind=kind)
 
 
 def _screen_zip(file: SheetFile, config: Config, finding: Callable[..., Finding], size: int) -> Finding | None:
