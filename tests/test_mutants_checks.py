@@ -5,6 +5,7 @@ changed with openpyxl, checked through ``check``."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 
 import pytest
@@ -276,3 +277,119 @@ def test_a_reports_own_words_for_yes_and_no_are_read(report_dir):
 ])
 def test_an_action_number_is_a_whole_number_from_1_to_9999(raw, number):
     assert action_number(raw) == number
+
+
+# --- written from the survivors of the whole run (bench/MUTATION.md, 2026-12-06 evening) ----------
+
+
+def test_a_theme_is_none_of_its_other_words(report_dir, config):
+    found, action = read_07(report_dir, config, rg_theme="None")
+    assert (found, action) == ([("theme-unknown", "Temaet 'None' findes ikke.", "Vælg et tema fra listen i cellen.",
+                                 "rg_theme", 7)], None)
+
+
+def test_the_longest_word_is_the_longest_not_the_last_in_order(report_dir, config):
+    word = "https://" + "a" * 93  # 101 characters without a space, and a short word after it in sort order
+    set_cells(report_dir / "sheets" / "07.xlsx", rg_field_maal=f"{word} zz")
+    (finding,) = findings(config, "07.xlsx")
+    assert (finding.code, finding.field) == ("word-too-long", "rg_field_maal")
+    assert finding.message.startswith(f"Mål har et ord på 101 tegn uden mellemrum ('{word[:40]}…')")
+
+
+def test_no_committee_chosen_says_what_to_choose(report_dir, config):
+    no = {f"rg_committee_{c.key}": "Nej" for c in config.committees}
+    none = ("committee-none", "Intet udvalg er valgt.", "Vælg 'Ja' ud for mindst ét udvalg.",
+            "rg_committee_oekonomi", 7)
+    assert read_07(report_dir, config, **no) == ([none], None)
+    # a committee that is no choice is not chosen either
+    found, _ = read_07(report_dir, config, **no | {"rg_committee_teknik": "Måske"})
+    assert [f[0] for f in found] == ["choice-unknown", "committee-none"]
+
+
+def test_no_or_many_anchorings_say_what_to_choose(report_dir, config):
+    found, _ = read_07(report_dir, config, rg_admin_vaekst="Interessent")
+    assert found == [("anchoring-none", "Ingen forvaltning har den administrative forankring.",
+                      "Vælg 'Administrativ forankring' for præcis én forvaltning.", "rg_admin_boern", 7)]
+    found, _ = read_07(report_dir, config, rg_admin_vaekst="X", rg_admin_boern="X", rg_admin_staben="X")
+    assert found == [("anchoring-many", "3 forvaltninger har den administrative forankring (Børne- og "
+                      "Familieforvaltningen, Vækst- og Udviklingsforvaltningen, Staben).",
+                      "Vælg 'Administrativ forankring' for præcis én forvaltning; de andre kan være 'Interessent'.",
+                      "rg_admin_vaekst", 7)]
+
+
+def test_an_administration_named_but_not_marked_says_both_words(report_dir, config):
+    path = report_dir / "sheets" / "07.xlsx"
+    set_cells(path, rg_field_interessenter="Staben")
+    (finding,) = findings(config, "07.xlsx")
+    assert (finding.code, finding.cell) == ("administration-not-marked", cell_of(path, "rg_admin_staben"))
+    assert finding.message == "Teksten under Interessenter nævner Staben (”Staben”), men forvaltningen er ikke valgt."
+    assert finding.fix == ("Vælg 'Administrativ forankring' eller 'Interessent' ud for Staben, eller ret teksten "
+                           "under Interessenter.")
+
+
+@pytest.mark.parametrize("cells, first", [
+    ({"rg_field_tid": None}, []),                                       # the committees' field empty
+    ({"rg_committee_teknik": "Måske"}, ["choice-unknown"]),             # a committee's mark no choice
+    ({"rg_field_udvalg": "Økonomiudvalget " + "x" * 101}, ["word-too-long"]),  # the field with a finding
+])
+def test_a_link_not_compared_leaves_the_next_compared(report_dir, cells, first):
+    config = with_config(report_dir, lambda data: data["mentions"]["committees"].update(
+        fields=["udvalg" if "rg_field_udvalg" in cells else "tid"]))  # tid: a field that may be empty
+    set_cells(report_dir / "sheets" / "07.xlsx", rg_admin_boern="Interessent", **cells)
+    assert [f.code for f in findings(config, "07.xlsx")] == [*first, "administration-not-named"]
+
+
+def test_a_date_before_its_start_or_a_milestone_passed_is_found_at_its_cell(tmp_path):
+    shutil.copy(EXAMPLE, tmp_path / "report.yaml")
+    config = load_config(tmp_path / "report.yaml")[0]
+    path = tmp_path / "sheets" / "01.xlsx"  # Igangsat, started 15.1.2018; the edition's date is 1.6.2018
+    write_template(config, path, values=sheet_values(*ACTIONS[0][:4], dt.date(2017, 12, 31), dt.date(2018, 5, 1),
+                                                     *ACTIONS[0][6:]))
+    found = [(f.code, f.severity, f.cell, f.field, f.message) for f in check(config).result.findings]
+    assert found == [
+        ("date-before", Severity.ERROR, cell_of(path, "rg_field_slut"), "rg_field_slut",
+         "Afslutning (2017-12-31) ligger før Start (2018-01-15)."),
+        ("date-passed", Severity.WARNING, cell_of(path, "rg_field_milepael"), "rg_field_milepael",
+         "Næste milepæl (2018-05-01) er passeret (2018-06-01), men handlingen er ikke afsluttet.")]
+
+
+def test_a_number_or_a_time_in_a_text_field_reads_as_the_cell_holds_it(report_dir, config):
+    path = report_dir / "sheets" / "07.xlsx"
+    set_cells(path, rg_field_tid=2017)
+    coord = cell_of(path, "rg_field_tid")
+
+    def as_float(entries):  # the number as a float, as a file may store it ("2017.0": openpyxl writes "2017")
+        xml = entries["xl/worksheets/sheet1.xml"].decode()
+        xml, count = re.subn(rf'(<c r="{coord}"[^>]*><v>)2017(</v>)', r"\g<1>2017.0\2", xml)
+        assert count == 1
+        entries["xl/worksheets/sheet1.xml"] = xml.encode()
+
+    _rewrite_zip(path, as_float)
+    assert check(config, [path]).catalogue.actions[0].texts["tid"] == "2017"
+    set_cells(path, rg_field_tid=dt.datetime(2017, 2, 1, 1, 0))  # a date with a time (at midnight: a date, above)
+    assert check(config, [path]).catalogue.actions[0].texts["tid"] == "2017-02-01 01:00:00"
+
+
+def test_an_english_report_reads_a_date_in_a_text_field_as_iso(report_dir, config):
+    (action,) = [a for a in check(config).catalogue.actions if a.number == 7]
+    english = with_config(report_dir, lambda data: data["report"].update(language="en"))
+    path = write_template(english, report_dir / "sheets" / "07.xlsx", action)  # the marks in English words
+    set_cells(path, rg_field_tid=dt.datetime(2017, 2, 1))
+    assert check(english, [path]).catalogue.actions[0].texts["tid"] == "2017-02-01"
+
+
+@pytest.mark.parametrize("xml, text", [
+    # Excel writes a carriage return in a cell's text as _x000D_ (openpyxl does not unescape it)
+    ("Linje et  _x000D_\n  - indrykket  ", "Linje et\n  - indrykket"),
+    ("Linje et&#13;\nLinje to", "Linje et\nLinje to"),  # a carriage return as itself, before a line feed
+    ("Linje et&#13;Linje to", "Linje et\nLinje to"),     # … or alone
+])
+def test_a_texts_lines_as_excel_writes_them_lose_only_their_trailing_spaces(report_dir, config, xml, text):
+    path = report_dir / "sheets" / "07.xlsx"
+    coord = cell_of(path, "rg_field_maal")
+    _rewrite_zip(path, lambda entries: _inline_text(entries, coord, xml))
+    assert check(config, [path]).catalogue.actions[0].texts["maal"] == text
+
+
+def test_an_action_number_has_nothing_after_it_but_a_point():
+    assert [action_number(raw) for raw in ("7X", "7X.", "12.X", "12.")] == [None, None, None, 12]
