@@ -191,7 +191,7 @@ class _SheetCheck:
             return None
         number = action_number(raw)
         if number is None:
-            self.report("number-invalid", item, value=text)
+            self.report("number-invalid", item, value=text, limit=MAX_ACTION_NUMBER)
         return number
 
     def _theme(self, item: Item, text: str) -> int | None:

@@ -206,9 +206,9 @@ NUMBER = "Skriv kun handlingens nummer, fx 7."
 
 
 @pytest.mark.parametrize("cells, code, message, fix", [
-    ({"rg_number": "syv"}, "number-invalid", "Nummeret 'syv' er ikke et helt tal.", NUMBER),
-    ({"rg_number": 0}, "number-invalid", "Nummeret '0' er ikke et helt tal.", NUMBER),
-    ({"rg_number": 10000}, "number-invalid", "Nummeret '10000' er ikke et helt tal.", NUMBER),
+    ({"rg_number": "syv"}, "number-invalid", "Nummeret 'syv' er ikke et helt tal fra 1 til 9999.", NUMBER),
+    ({"rg_number": 0}, "number-invalid", "Nummeret '0' er ikke et helt tal fra 1 til 9999.", NUMBER),
+    ({"rg_number": 10000}, "number-invalid", "Nummeret '10000' er ikke et helt tal fra 1 til 9999.", NUMBER),
     ({"rg_theme": "Et Godt sted at bo"}, "theme-unknown", "Temaet 'Et Godt sted at bo' findes ikke.",
      "Vælg et tema fra listen i cellen."),
     ({"rg_theme": "6"}, "theme-unknown", "Temaet '6' findes ikke.", "Vælg et tema fra listen i cellen."),
