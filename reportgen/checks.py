@@ -330,8 +330,11 @@ def _as_text(value: object, language: str) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, dt.datetime):
-        value = value.date() if value.time() == dt.time(0) else value
-    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        if value.time() != dt.time(0):  # a date with a time: both, written as the report's language writes them
+            clock = value.strftime("%H:%M:%S" if value.second else "%H:%M")
+            return f"{_as_text(value.date(), language)} {clock}"
+        value = value.date()
+    if isinstance(value, dt.date):
         return f"{value.day}.{value.month}.{value.year}" if language == "da" else value.isoformat()
     text = str(value).replace("\r\n", "\n").replace("\r", "\n").replace("_x000D_", "")
     return "\n".join(line.rstrip() for line in text.strip().split("\n"))

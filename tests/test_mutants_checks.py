@@ -366,8 +366,11 @@ def test_a_number_or_a_time_in_a_text_field_reads_as_the_cell_holds_it(report_di
 
     _rewrite_zip(path, as_float)
     assert check(config, [path]).catalogue.actions[0].texts["tid"] == "2017"
-    set_cells(path, rg_field_tid=dt.datetime(2017, 2, 1, 1, 0))  # a date with a time (at midnight: a date, above)
-    assert check(config, [path]).catalogue.actions[0].texts["tid"] == "2017-02-01 01:00:00"
+    # a date with a time (at midnight: a date, above), as the report's language writes a date; seconds only if any
+    set_cells(path, rg_field_tid=dt.datetime(2017, 2, 1, 1, 0))
+    assert check(config, [path]).catalogue.actions[0].texts["tid"] == "1.2.2017 01:00"
+    set_cells(path, rg_field_tid=dt.datetime(2017, 2, 1, 13, 5, 9))
+    assert check(config, [path]).catalogue.actions[0].texts["tid"] == "1.2.2017 13:05:09"
 
 
 def test_an_english_report_reads_a_date_in_a_text_field_as_iso(report_dir, config):
@@ -376,6 +379,8 @@ def test_an_english_report_reads_a_date_in_a_text_field_as_iso(report_dir, confi
     path = write_template(english, report_dir / "sheets" / "07.xlsx", action)  # the marks in English words
     set_cells(path, rg_field_tid=dt.datetime(2017, 2, 1))
     assert check(english, [path]).catalogue.actions[0].texts["tid"] == "2017-02-01"
+    set_cells(path, rg_field_tid=dt.datetime(2017, 2, 1, 9, 30))
+    assert check(english, [path]).catalogue.actions[0].texts["tid"] == "2017-02-01 09:30"
 
 
 @pytest.mark.parametrize("xml, text", [
