@@ -11,7 +11,8 @@ import pytest
 from reportgen.pdf import lay_out, write_pdf
 from reportgen.pipeline import make_edition
 from reportgen.render import words
-from reportgen.render.text import SOFT_HYPHEN, hyphenated
+from reportgen.render.text import hyphenated
+from reportgen.render.words import SOFT_HYPHEN
 
 PAGE = ('<html lang="{lang}"><head><style>@page {{ size: 80mm 60mm; margin: 5mm }} p {{ width: 34mm; '
         'hyphens: auto; font: 10pt sans-serif }}</style></head><body><p>{text}</p></body></html>')

@@ -32,7 +32,6 @@ from reportgen.render import WEB, render_html, template_dirs
 from reportgen.render.assets import Assets
 from reportgen.render.text import (
     BREAK,
-    SOFT_HYPHEN,
     break_long_words,
     hyphenated,
     longest_unbroken,
@@ -42,6 +41,7 @@ from reportgen.render.text import (
     with_breaks,
     with_word_breaks,
 )
+from reportgen.render.words import SOFT_HYPHEN
 from reportgen.sheets.files import SheetFile, _decoded, screen, text_kind
 from reportgen.writers import (
     _stage_file,

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from ..problems import Finding
-from ..render.text import SOFT_HYPHEN
+from ..render.words import SOFT_HYPHEN
 
 NO_HYPHENS = ("h1", "h2", "h3", "h4", "th")                       # elements that never break a word
 NO_HYPHEN_CLASSES = {"toc", "cover", "theme-list", "running-text"}   # … nor anything inside these

@@ -24,8 +24,7 @@ from fontTools.ttLib import TTFont
 from ..configuration import Config
 from ..model import Catalogue
 from ..problems import Finding, Severity
-from ..render.text import SOFT_HYPHEN
-from ..render.words import available
+from ..render.words import SOFT_HYPHEN, available
 from .lines import (
     OVERFLOW_TOLERANCE,
     WHITESPACE,

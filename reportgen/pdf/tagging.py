@@ -32,7 +32,7 @@ import pydyf
 from weasyprint.formatting_structure import boxes
 from weasyprint.layout.absolute import AbsolutePlaceholder
 
-from ..render.text import SOFT_HYPHEN
+from ..render.words import SOFT_HYPHEN
 
 PageWords = Callable[[str, int], str]  # (a text, a page number) -> "the text, side 12"
 NULL = b"null"

@@ -19,7 +19,7 @@ from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from markupsafe import Markup, escape
 
-from .words import known
+from .words import SOFT_HYPHEN, known
 
 _BULLET = re.compile(r"^(?:[•▪◦]\s*|[-*]\s+)(?=\S)")
 
@@ -55,9 +55,6 @@ def normalise(text: str) -> str:
         lines.append(line)
         previous_bullet = is_bullet if line else False
     return "\n".join(lines).strip()
-
-
-SOFT_HYPHEN = "\u00ad"
 
 
 @functools.cache

@@ -64,10 +64,12 @@ class Answers(Protocol):
     def result(self) -> tuple[str, dict[str, bool]]: ...
 
 
+SOFT_HYPHEN = "\u00ad"  # an invisible hyphenation hint (render.text writes them, the layout honours them)
 SHORTEST = 6  # the shortest word the stylesheet lets WeasyPrint hyphenate (hyphenate-limit-chars)
 _WORD = re.compile(rf"[^\W\d_]{{{SHORTEST},}}")
 _TAG = re.compile(r"<[^>]*>")
 _answers: dict[tuple[str, str], bool] = {}  # (language, word) → known
+MAX_REMEMBERED = 1 << 17  # answers kept (a long-lived preview asks on and on)
 _expected: list[Answers] = []
 
 
@@ -78,7 +80,7 @@ def knowing(language: str, html: str) -> tuple[str, dict[str, bool]]:
     dictionary = _dictionary(language)
     if dictionary is None:
         return language, {}
-    text = _TAG.sub(" ", html).replace("\u00ad", "")
+    text = _TAG.sub(" ", html).replace(SOFT_HYPHEN, "")
     return language, {word: bool(dictionary.check(word)) for word in set(_WORD.findall(text))}
 
 
@@ -103,8 +105,6 @@ def known(language: str, word: str) -> bool:
         _answers[(language, word)] = found
     return found
 
-
-MAX_REMEMBERED = 1 << 17
 
 
 def _take(answers: Answers) -> None:
