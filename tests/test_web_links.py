@@ -102,6 +102,23 @@ def test_the_notice_speaks_english_in_an_english_report(tmp_path, page):  # noqa
         "The address asks for a filter that does not exist, so it is not used: Status “nope”.")
 
 
+def test_a_group_with_no_options_is_not_shown_and_still_names_a_value(tmp_path, page):  # noqa: F811
+    """A plan without committees (the council's shape): no empty "Committees" heading in the filter, and
+    an address that asks for a committee is still told that it does not exist."""
+    from .shapes import council, write_report
+    config, _ = load_config(write_report(tmp_path / "report", council()))
+    assert config.committees == [] and config.administrations
+    for name, content in web_edition(check(config).catalogue).items():
+        target = tmp_path / "web" / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content if isinstance(content, bytes) else content.read_bytes())
+    page.goto((tmp_path / "web" / "index.html").as_uri() + "?committee=planning")
+    assert page.locator("fieldset[data-group=committee]").is_hidden()
+    assert page.locator("fieldset[data-group=administration]").is_visible()
+    assert page.locator(".filter-unknown").inner_text() == (
+        "The address asks for a filter that does not exist, so it is not used: Committees “planning”.")
+
+
 def _pages(pdf) -> list[str]:
     count = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
                                                             text=True, check=True).stdout)[1])
